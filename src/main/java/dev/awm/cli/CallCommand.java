@@ -1,0 +1,46 @@
+package dev.awm.cli;
+
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.Json;
+import dev.awm.runtime.ToolResult;
+import dev.awm.runtime.WorldRuntime;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "call", mixinStandardHelpOptions = true,
+        description = {"Runs one tool on a fresh instance of a world and prints its result, as an agent would see it.",
+            "Example:  awm call --world banking_1 list_accounts '{}'"})
+final class CallCommand implements Callable<Integer> {
+
+    @Mixin
+    WorldOptions options;
+
+    @Parameters(index = "0", paramLabel = "TOOL", description = "The tool's name (see awm worlds --tools).")
+    String tool;
+
+    @Parameters(index = "1", paramLabel = "ARGS", defaultValue = "{}", description = "The arguments as a JSON object. Default: {}.")
+    String arguments;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        WorldRuntime rt = options.loadOne();
+        if (!rt.buildProblems().isEmpty()) throw new IllegalStateException(rt.world.scenario() + " cannot be instantiated: " + String.join("; ", rt.buildProblems()));
+        try (Instance instance = rt.newInstance()) {
+            ToolResult r;
+            try {
+                r = instance.call(tool, Json.parse(arguments));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("ARGS is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            (r.error() ? spec.commandLine().getErr() : spec.commandLine().getOut()).println(r.error() ? "error: " + r.text() : r.text());
+            return r.error() ? 1 : 0;
+        }
+    }
+}

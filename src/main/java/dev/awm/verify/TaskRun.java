@@ -1,0 +1,35 @@
+package dev.awm.verify;
+
+import dev.awm.runtime.ToolResult;
+import dev.awm.world.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs a task's reference solution through any way of calling tools (the instance directly, or an MCP client),
+ * and records what each call returned.
+ */
+public final class TaskRun {
+
+    /** Calls one tool; implemented by the runtime's instance and by MCP clients alike. */
+    @FunctionalInterface
+    public interface ToolCaller {
+        ToolResult call(String tool, JsonNode arguments) throws Exception;
+    }
+
+    public record Step(String tool, JsonNode arguments, ToolResult result) {}
+
+    private TaskRun() {}
+
+    /** Runs every call of the solution, in order, and stops at the first error. */
+    public static List<Step> solve(TaskSpec spec, ToolCaller caller) throws Exception {
+        List<Step> steps = new ArrayList<>();
+        for (TaskSpec.Call call : spec.solution().calls()) {
+            ToolResult r = caller.call(call.tool(), call.arguments());
+            steps.add(new Step(call.tool(), call.arguments(), r));
+            if (r.error()) break;
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.awm.world;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One world as its stage files describe it: a scenario, its tasks, a schema with seed rows, and (when
+ * present) a SQL toolset and per-task verifiers. Nothing here is executed; see {@code dev.awm.runtime}.
+ *
+ * @param problems what the files lack or got wrong, in words a user can act on; empty for a complete world
+ */
+public record World(
+        String scenario,
+        String name,
+        String description,
+        String now,
+        List<String> tasks,
+        List<Table> tables,
+        List<SeedTable> seed,
+        Optional<List<Tool>> tools,
+        List<TaskSpec> verifiers,
+        int pythonVerifiers,
+        List<String> problems) {
+
+    public record Table(String name, String ddl, List<String> indexes) {}
+
+    public record SeedTable(String table, List<String> inserts) {}
+
+    public int seedRowCount() {
+        return seed.stream().mapToInt(s -> s.inserts().size()).sum();
+    }
+
+    public int toolCount() {
+        return tools.map(List::size).orElse(0);
+    }
+
+    public Optional<Tool> tool(String name) {
+        return tools.flatMap(ts -> ts.stream().filter(t -> t.name().equals(name)).findFirst());
+    }
+
+    public Optional<TaskSpec> verifier(int taskIndex) {
+        return verifiers.stream().filter(v -> v.index() == taskIndex).findFirst();
+    }
+}
