@@ -44,7 +44,7 @@ public final class CompiledTool {
         List<Error> errors = schema.validate(args);
         List<String> out = new ArrayList<>(errors.size());
         for (Error e : errors) {
-            String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
+            String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?|^/", "").replace('/', '.');
             String message = e.getMessage();
             if ("additionalProperties".equals(e.getKeyword())) {
                 message = "is not a parameter of " + tool.name() + "; its parameters are " + String.join(", ", defaults.keySet());

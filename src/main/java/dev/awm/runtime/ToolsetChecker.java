@@ -81,11 +81,7 @@ public final class ToolsetChecker {
                 if (ps.getParameterMetaData().getParameterCount() != sql.params().size()) {
                     problems.add(at + ": uses SQLite's own parameter syntax (? or @name); write parameters as :name");
                 }
-                ResultSetMetaData md = ps.getMetaData();
-                if (md != null && md.getColumnCount() > 0) {
-                    columns = new HashSet<>();
-                    for (int c = 1; c <= md.getColumnCount(); c++) columns.add(md.getColumnLabel(c));
-                }
+                columns = resultColumns(ps);
             } catch (SQLException e) {
                 problems.add(at + ": does not prepare against the schema: " + WorldRuntime.clean(e) + " in: " + WorldRuntime.abbreviate(step.sql()));
             }
@@ -118,6 +114,19 @@ public final class ToolsetChecker {
             }
         } else {
             for (JsonNode child : shape) checkOutput(child, at, arguments, bindings, problems);
+        }
+    }
+
+    /** The names of the columns a prepared statement returns, or null when it returns none. */
+    private static Set<String> resultColumns(PreparedStatement ps) {
+        try {
+            ResultSetMetaData md = ps.getMetaData();
+            if (md == null || md.getColumnCount() == 0) return null;
+            Set<String> columns = new HashSet<>();
+            for (int c = 1; c <= md.getColumnCount(); c++) columns.add(md.getColumnLabel(c));
+            return columns;
+        } catch (SQLException e) {
+            return null; // sqlite-jdbc has no metadata for a statement without result columns
         }
     }
 
