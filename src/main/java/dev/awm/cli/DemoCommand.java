@@ -1,0 +1,86 @@
+package dev.awm.cli;
+
+import dev.awm.mcp.McpEndpoint;
+import dev.awm.mcp.McpToolClient;
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.WorldRuntime;
+import dev.awm.server.HttpServer;
+import dev.awm.verify.WorldCheck;
+import dev.awm.world.World;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The main job, offline and with no key: loads the bundled worlds, serves each over MCP on this",
+            "machine, runs every task's reference solution through an MCP client over HTTP on a fresh instance,",
+            "verifies the result (and that doing nothing fails), and prints a table."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    WorldOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        List<World> worlds = options.load();
+        List<WorldRuntime> runtimes = new ArrayList<>();
+        for (World w : worlds) {
+            WorldRuntime rt = WorldRuntime.load(w);
+            if (rt.servable()) runtimes.add(rt);
+            else out.printf("skipping %s: %s%n", w.scenario(), String.join("; ", rt.problems()));
+        }
+        if (runtimes.isEmpty()) throw new IllegalStateException("no world here can be served");
+        AtomicReference<Instance> current = new AtomicReference<>();
+        List<McpEndpoint> endpoints = new ArrayList<>();
+        HttpServer http = new HttpServer("127.0.0.1", 0);
+        for (WorldRuntime rt : runtimes) {
+            McpEndpoint e = new McpEndpoint(rt, "/worlds/" + rt.world.scenario() + "/mcp", session -> current.get());
+            endpoints.add(e);
+            http.mount("/worlds/" + rt.world.scenario() + "/mcp", e.servlet);
+        }
+        http.start();
+        String base = "http://127.0.0.1:" + http.port();
+        out.printf("Serving %d worlds over MCP at %s/worlds/{world}/mcp (loaded in %d ms)%n%n", runtimes.size(), base, (System.nanoTime() - start) / 1_000_000);
+        out.printf("%-22s %6s %6s %5s %5s %8s %10s %7s  %s%n", "world", "tables", "rows", "tools", "tasks", "solved", "by-nothing", "ms", "result");
+        out.flush();
+        int failed = 0, tasks = 0, solved = 0;
+        try {
+            for (WorldRuntime rt : runtimes) {
+                long t0 = System.nanoTime();
+                WorldCheck.Report r;
+                try (McpToolClient client = new McpToolClient(base, "/worlds/" + rt.world.scenario() + "/mcp")) {
+                    r = WorldCheck.run(rt, instance -> {
+                        current.set(instance);
+                        return client;
+                    });
+                }
+                tasks += r.tasks();
+                solved += r.solved();
+                if (!r.ok()) failed++;
+                out.printf("%-22s %6d %6d %5d %5d %8s %10d %7d  %s%n", r.world(), r.tables(), r.seedRows(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(),
+                        r.passedByNothing(), (System.nanoTime() - t0) / 1_000_000, r.ok() ? "ok" : "FAILED");
+                for (String e : r.errors()) out.println("    - " + e);
+                out.flush();
+            }
+        } finally {
+            endpoints.forEach(McpEndpoint::close);
+            http.close();
+        }
+        out.printf("%n%d of %d tasks solved through MCP by their reference solutions; none passed by doing nothing%s. %.1f s in all.%n",
+                solved, tasks, failed == 0 ? "" : " (" + failed + " world(s) FAILED)", (System.nanoTime() - start) / 1e9);
+        out.printf("%nPoint your own agent at a world:%n  ./awm env start --world %s --port 8001     # then connect an MCP client to http://127.0.0.1:8001/mcp%n",
+                runtimes.get(0).world.scenario());
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.awm.cli;
+
+import dev.awm.mcp.McpEndpoint;
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.WorldRuntime;
+import dev.awm.server.HttpServer;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "env", mixinStandardHelpOptions = true, description = "Serve one world instance to an agent over MCP.",
+        subcommands = EnvCommand.Start.class)
+final class EnvCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Serves one instance of a world at http://HOST:PORT/mcp over MCP Streamable HTTP, as AWM's",
+                "environment server does. Every MCP session sees the same instance. Stop with Ctrl-C.",
+                "Example:  awm env start --world banking_1 --port 8001"})
+    static final class Start implements Callable<Integer> {
+
+        @Mixin
+        WorldOptions options;
+
+        @Option(names = "--port", defaultValue = "8001", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+        int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE} (this machine only).")
+        String host;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            WorldRuntime rt = options.loadOne();
+            if (!rt.servable()) throw new IllegalStateException(rt.world.scenario() + " cannot be served: " + String.join("; ", rt.problems()));
+            Instance instance = rt.newInstance();
+            McpEndpoint endpoint = new McpEndpoint(rt, "/mcp", session -> instance);
+            HttpServer http = new HttpServer(host, port).mount("/mcp", endpoint.servlet).start();
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Serving %s (%d tools, %d tasks) at http://%s:%d/mcp%n", rt.world.scenario(), rt.tools().size(), rt.world.tasks().size(), host, http.port());
+            out.println("Point any MCP client (Streamable HTTP) at that URL. Ctrl-C stops.");
+            out.flush();
+            http.join();
+            return 0;
+        }
+    }
+}

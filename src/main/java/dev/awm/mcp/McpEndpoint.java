@@ -1,0 +1,86 @@
+package dev.awm.mcp;
+
+import dev.awm.runtime.CompiledTool;
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.ToolResult;
+import dev.awm.runtime.Json;
+import dev.awm.runtime.WorldRuntime;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One world's tools as an MCP server over Streamable HTTP: a servlet to mount at {@code path}. Each call runs on
+ * the instance that {@code instanceFor} gives for the caller's MCP session. Every failure, bad arguments included,
+ * is an {@code isError} tool result the agent can read, never a JSON-RPC error.
+ */
+public final class McpEndpoint implements AutoCloseable {
+
+    public final HttpServletStreamableServerTransportProvider servlet;
+    private final McpSyncServer server;
+
+    public McpEndpoint(WorldRuntime world, String path, Function<String, Instance> instanceFor) {
+        this.servlet = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(path)
+                .securityValidator(DefaultServerTransportSecurityValidator.builder()
+                        .allowedOrigins(List.of("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"))
+                        .build())
+                .build();
+        List<McpServerFeatures.SyncToolSpecification> tools = world.tools().stream()
+                .map(t -> McpServerFeatures.SyncToolSpecification.builder()
+                        .tool(describe(t))
+                        .callHandler((exchange, request) -> call(instanceFor, exchange, t.tool.name(), request.arguments()))
+                        .build())
+                .toList();
+        this.server = McpServer.sync(servlet)
+                .serverInfo("awm-" + world.world.scenario(), "1")
+                .instructions(instructions(world))
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .validateToolInputs(false)
+                .immediateExecution(true)
+                .requestTimeout(Duration.ofSeconds(30))
+                .tools(tools)
+                .build();
+    }
+
+    private static McpSchema.CallToolResult call(Function<String, Instance> instanceFor, McpSyncServerExchange exchange, String tool, Map<String, Object> args) {
+        ToolResult r;
+        try {
+            Instance instance = instanceFor.apply(exchange.sessionId());
+            r = instance.call(tool, args == null ? null : Json.tree(args));
+        } catch (RuntimeException e) {
+            r = new ToolResult(true, "The server could not run " + tool + ": " + e.getMessage(), null);
+        }
+        McpSchema.CallToolResult.Builder b = McpSchema.CallToolResult.builder().addTextContent(r.text()).isError(r.error());
+        if (!r.error() && r.value() instanceof Map<?, ?> m) b.structuredContent(m);
+        return b.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    static McpSchema.Tool describe(CompiledTool t) {
+        return McpSchema.Tool.builder()
+                .name(t.tool.name())
+                .description(t.tool.description())
+                .inputSchema((Map<String, Object>) Json.plain(t.tool.inputSchema()))
+                .annotations(new McpSchema.ToolAnnotations(null, t.tool.readOnly(), !t.tool.readOnly() && t.tool.destructive(), t.tool.readOnly(), false, null))
+                .build();
+    }
+
+    static String instructions(WorldRuntime world) {
+        return world.world.name() + ": " + world.world.description()
+                + "\nYou act for the logged-in user (user id 1). The current date and time is " + world.now + ".";
+    }
+
+    @Override
+    public void close() {
+        server.closeGracefully();
+    }
+}

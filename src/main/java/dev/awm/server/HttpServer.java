@@ -1,0 +1,72 @@
+package dev.awm.server;
+
+import jakarta.servlet.http.HttpServlet;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Jetty on virtual threads, bound to one host and port, with servlets mounted at paths. */
+public final class HttpServer implements AutoCloseable {
+
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final ServletContextHandler context = new ServletContextHandler();
+
+    public HttpServer(String host, int port) {
+        QueuedThreadPool pool = new QueuedThreadPool(256, 8);
+        pool.setName("awm-http");
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        jetty = new Server(pool);
+        connector = new ServerConnector(jetty);
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(1024);
+        jetty.addConnector(connector);
+        jetty.setHandler(context);
+        jetty.setStopAtShutdown(true);
+    }
+
+    public HttpServer mount(String pathSpec, HttpServlet servlet) {
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, pathSpec);
+        return this;
+    }
+
+    /** Starts listening; a port already in use is reported in plain words. */
+    public HttpServer start() {
+        try {
+            jetty.start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + connector.getHost() + ":" + connector.getPort() + ": " + e.getMessage()
+                    + " (is another server on that port? choose another with --port)");
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server failed to start: " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public String host() {
+        return connector.getHost();
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server failed to stop: " + e.getMessage(), e);
+        }
+    }
+}
