@@ -32,18 +32,24 @@ public final class WorldRuntime {
     private final List<String> buildProblems;
     private final List<String> toolProblems;
 
-    private WorldRuntime(World world, String now, byte[] template, Map<String, CompiledTool> tools, List<String> buildProblems, List<String> toolProblems) {
+    private WorldRuntime(World world, String now, byte[] template, Map<String, CompiledTool> tools, List<String> buildProblems, List<String> toolProblems,
+            long callBudgetMillis) {
         this.world = world;
         this.now = now;
         this.template = template;
         this.tools = tools;
-        this.callBudgetNanos = DEFAULT_CALL_BUDGET_MS * 1_000_000;
+        this.callBudgetNanos = callBudgetMillis * 1_000_000;
         this.buildProblems = buildProblems;
         this.toolProblems = toolProblems;
     }
 
     /** Builds the template and checks the toolset; never throws for a bad world, whose problems are then listed. */
     public static WorldRuntime load(World world) {
+        return load(world, DEFAULT_CALL_BUDGET_MS);
+    }
+
+    /** As {@link #load(World)}, with the time one tool call may take before it is stopped and rolled back. */
+    public static WorldRuntime load(World world, long callBudgetMillis) {
         String now = world.now() != null ? world.now() : LocalDateTime.now(ZoneOffset.UTC).withNano(0).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
         List<String> build = new ArrayList<>();
         byte[] image;
@@ -66,7 +72,7 @@ public final class WorldRuntime {
                 throw new IllegalStateException("SQLite failed while checking " + world.scenario() + ": " + e.getMessage(), e);
             }
         }
-        return new WorldRuntime(world, now, image, Collections.unmodifiableMap(tools), List.copyOf(build), List.copyOf(toolProblems));
+        return new WorldRuntime(world, now, image, Collections.unmodifiableMap(tools), List.copyOf(build), List.copyOf(toolProblems), callBudgetMillis);
     }
 
     private static void buildTemplate(SQLiteConnection db, World world, List<String> problems) throws SQLException {

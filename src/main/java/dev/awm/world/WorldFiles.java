@@ -63,6 +63,20 @@ public final class WorldFiles {
         return worlds;
     }
 
+    /**
+     * Parses a toolset ({@code {"tools": [...]}}), as gen_envs.jsonl or an LLM's answer holds it; what is malformed
+     * is added to {@code problems} and left out.
+     */
+    public static List<Tool> parseToolset(JsonNode toolset, List<String> problems) {
+        return ToolsetJson.parseTools(toolset, "toolset", problems);
+    }
+
+    /** A copy of {@code world} with another toolset, as a repair loop or a test needs. */
+    public static World withTools(World world, List<Tool> tools) {
+        return new World(world.scenario(), world.name(), world.description(), world.now(), world.tasks(), world.tables(), world.seed(),
+                Optional.of(List.copyOf(tools)), world.verifiers(), world.pythonVerifiers(), world.problems());
+    }
+
     private static boolean hasStageFiles(Path dir) {
         return STAGE_FILES.stream().anyMatch(f -> Files.isRegularFile(dir.resolve(f)));
     }
