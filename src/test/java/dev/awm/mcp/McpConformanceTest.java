@@ -1,0 +1,112 @@
+package dev.awm.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.awm.TestWorlds;
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.Json;
+import dev.awm.runtime.WorldRuntime;
+import dev.awm.server.HttpServer;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The conformance test of DESIGN 6: the official TypeScript MCP SDK client drives `awm env start`'s server over
+ * Streamable HTTP through initialize, tools/list, a read, a write, a call failing validation, a call failing a
+ * guard, and an unknown tool.
+ */
+class McpConformanceTest {
+
+    static final Path CLIENT = Path.of("src/test/mcp-client");
+    static WorldRuntime shop;
+    static Instance instance;
+    static McpEndpoint endpoint;
+    static HttpServer http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        installClient();
+        shop = TestWorlds.tinyShopRuntime();
+        instance = shop.newInstance();
+        endpoint = new McpEndpoint(shop, "/mcp", session -> instance);
+        http = new HttpServer("127.0.0.1", 0).mount("/mcp", endpoint.servlet).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        endpoint.close();
+        http.close();
+        instance.close();
+    }
+
+    /** `./mvnw verify` on a fresh machine installs the client itself; .ci/run does it up front. */
+    static void installClient() throws Exception {
+        if (Files.isDirectory(CLIENT.resolve("node_modules/@modelcontextprotocol/sdk"))) return;
+        Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(CLIENT.toFile()).inheritIO().start();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0).as("npm ci in " + CLIENT + " (needs Node.js and npm)").isTrue();
+    }
+
+    static JsonNode runClient(String scenario) throws Exception {
+        File out = File.createTempFile("mcp-client", ".json");
+        Process p = new ProcessBuilder("node", "client.mjs", "http://127.0.0.1:" + http.port() + "/mcp", scenario)
+                .directory(CLIENT.toFile()).redirectOutput(out).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the client finishes").isTrue();
+        String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
+        out.delete();
+        assertThat(p.exitValue()).as("client exit code; output: " + text).isZero();
+        return Json.parse(text.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    @Test
+    void theTypeScriptSdkClientCanUseEveryToolAsAnAgentWould() throws Exception {
+        String before = instance.stateHash();
+        JsonNode r = runClient("""
+                [{"tool": "search_products", "arguments": {"query": "Mug"}},
+                 {"tool": "add_to_cart", "arguments": {"product_id": 1, "quantity": 2}},
+                 {"tool": "add_to_cart", "arguments": {"product_id": "one"}},
+                 {"tool": "add_to_cart", "arguments": {"product_id": 3, "quantity": 9}},
+                 {"tool": "launch_rocket", "arguments": {}},
+                 {"tool": "get_cart", "arguments": {}}]""");
+
+        assertThat(r.path("server").path("name").asString()).isEqualTo("awm-tiny_shop");
+        assertThat(r.path("instructions").asString()).contains("user id 1").contains("2026-03-15 10:00:00");
+        assertThat(r.path("sessionId").asString()).isNotBlank();
+
+        List<String> names = r.path("tools").valueStream().map(t -> t.path("name").asString()).toList();
+        assertThat(names).containsExactlyInAnyOrder("search_products", "add_to_cart", "remove_from_cart", "get_cart");
+        JsonNode add = r.path("tools").valueStream().filter(t -> t.path("name").asString().equals("add_to_cart")).findFirst().orElseThrow();
+        assertThat(add.path("description").asString()).contains("Add a product");
+        assertThat(add.path("inputSchema").path("required").get(0).asString()).isEqualTo("product_id");
+        assertThat(add.path("inputSchema").path("properties").path("quantity").path("minimum").asInt()).isEqualTo(1);
+        assertThat(add.path("annotations").path("readOnlyHint").asBoolean(true)).isFalse();
+        JsonNode search = r.path("tools").valueStream().filter(t -> t.path("name").asString().equals("search_products")).findFirst().orElseThrow();
+        assertThat(search.path("annotations").path("readOnlyHint").asBoolean()).isTrue();
+        JsonNode remove = r.path("tools").valueStream().filter(t -> t.path("name").asString().equals("remove_from_cart")).findFirst().orElseThrow();
+        assertThat(remove.path("annotations").path("destructiveHint").asBoolean()).isTrue();
+
+        JsonNode calls = r.path("calls");
+        assertThat(calls.get(0).path("isError").asBoolean()).isFalse();
+        assertThat(calls.get(0).path("structured").path("products")).hasSize(2);
+        assertThat(calls.get(1).path("isError").asBoolean()).isFalse();
+        assertThat(calls.get(1).path("text").asString()).contains("\"quantity\":2");
+        assertThat(calls.get(2).path("isError").asBoolean()).as("validation failure is a tool result").isTrue();
+        assertThat(calls.get(2).path("text").asString()).contains("product_id").contains("integer");
+        assertThat(calls.get(3).path("isError").asBoolean()).as("guard failure is a tool result").isTrue();
+        assertThat(calls.get(3).path("text").asString()).isEqualTo("Only 3 of Teapot in stock. Choose a smaller quantity.");
+        assertThat(calls.get(4).has("protocolError") || calls.get(4).path("isError").asBoolean()).as("unknown tool is refused").isTrue();
+        assertThat(calls.get(4).toString()).contains("launch_rocket");
+        assertThat(calls.get(4).toString()).doesNotContain("at dev.awm").doesNotContain("Exception");
+        assertThat(calls.get(5).path("text").asString()).contains("Blue Mug").doesNotContain("Teapot");
+
+        assertThat(instance.stateHash()).isNotEqualTo(before);
+        instance.reset();
+    }
+}
