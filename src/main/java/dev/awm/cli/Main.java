@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "Without --dir, commands use the worlds bundled in awm. --dir reads a world set in AWM's stage layout",
             "(gen_db.jsonl, gen_sample.jsonl, gen_tasks.jsonl, gen_envs.jsonl, gen_verifier.jsonl), such as AWM-1K's.",
             ""},
-        subcommands = {DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class,
+        subcommands = {DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Start with:  awm demo       then  awm worlds,  awm check,  awm env start --world banking_1",
             "World format: docs/world-format.md"})

@@ -12,6 +12,7 @@ import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServlet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,12 @@ import java.util.function.Function;
  */
 public final class McpEndpoint implements AutoCloseable {
 
-    public final HttpServletStreamableServerTransportProvider servlet;
+    /** The servlet to mount; it answers every error as a plain JSON-RPC error. */
+    public final HttpServlet servlet;
     private final McpSyncServer server;
 
     public McpEndpoint(WorldRuntime world, String path, Function<String, Instance> instanceFor) {
-        this.servlet = HttpServletStreamableServerTransportProvider.builder()
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(path)
                 .securityValidator(DefaultServerTransportSecurityValidator.builder()
                         .allowedOrigins(List.of("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"))
@@ -40,7 +42,8 @@ public final class McpEndpoint implements AutoCloseable {
                         .callHandler((exchange, request) -> call(instanceFor, exchange, t.tool.name(), request.arguments()))
                         .build())
                 .toList();
-        this.server = McpServer.sync(servlet)
+        this.servlet = new CleanErrors(transport);
+        this.server = McpServer.sync(transport)
                 .serverInfo("awm-" + world.world.scenario(), "1")
                 .instructions(instructions(world))
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
@@ -75,8 +78,8 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     static String instructions(WorldRuntime world) {
-        return world.world.name() + ": " + world.world.description()
-                + "\nYou act for the logged-in user (user id 1). The current date and time is " + world.now + ".";
+        String about = world.world.description().isBlank() ? world.world.name() : world.world.name() + ": " + world.world.description();
+        return about + "\nYou act for the logged-in user (user id 1). The current date and time is " + world.now + ".";
     }
 
     @Override

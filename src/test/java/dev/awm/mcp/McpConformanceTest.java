@@ -8,6 +8,10 @@ import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.server.HttpServer;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,5 +112,23 @@ class McpConformanceTest {
 
         assertThat(instance.stateHash()).isNotEqualTo(before);
         instance.reset();
+    }
+
+    @Test
+    void malformedRequestsGetPlainJsonRpcErrorsWithoutStackTraces() throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            for (String[] c : new String[][] {{"{not json", null}, {"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}", "no-such-session"}}) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/mcp"))
+                        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                        .POST(HttpRequest.BodyPublishers.ofString(c[0]));
+                if (c[1] != null) b.header("Mcp-Session-Id", c[1]);
+                HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isBetween(400, 499);
+                JsonNode body = Json.parse(r.body());
+                assertThat(body.path("jsonrpc").asString()).isEqualTo("2.0");
+                assertThat(body.path("error").path("message").asString()).isNotBlank();
+                assertThat(r.body()).doesNotContain("stackTrace").doesNotContain("at io.modelcontextprotocol");
+            }
+        }
     }
 }

@@ -1,0 +1,160 @@
+package dev.awm.bench;
+
+import dev.awm.mcp.McpEndpoint;
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.Json;
+import dev.awm.runtime.WorldRuntime;
+import dev.awm.server.HttpServer;
+import dev.awm.world.TaskSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures the DESIGN 9 targets on one world: instance create, reset and fork times, resident memory of many live
+ * instances, and MCP tool calls over HTTP from many concurrent sessions (the load client runs in this JVM too).
+ */
+public final class Bench {
+
+    private final WorldRuntime world;
+    private final PrintWriter out;
+
+    public Bench(WorldRuntime world, PrintWriter out) {
+        this.world = world;
+        this.out = out;
+    }
+
+    /** Median and 99th percentile, in microseconds, of {@code op} run {@code n} times after a warm-up. */
+    public record Timing(double medianMicros, double p99Micros) {}
+
+    public Timing time(int n, Runnable op) {
+        for (int i = 0; i < Math.min(n, 2_000); i++) op.run();
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            long s = System.nanoTime();
+            op.run();
+            t[i] = System.nanoTime() - s;
+        }
+        Arrays.sort(t);
+        return new Timing(t[n / 2] / 1e3, t[(int) (n * 0.99)] / 1e3);
+    }
+
+    public void instances(int n) {
+        out.printf("World %s: template image %,d bytes, %d tables, %d seed rows, %d tools%n%n", world.world.scenario(), world.templateBytes(),
+                world.world.tables().size(), world.world.seedRowCount(), world.tools().size());
+        Timing create = time(n, () -> world.newInstance().close());
+        try (Instance a = world.newInstance()) {
+            Timing reset = time(n, a::reset);
+            TaskSpec.Call write = firstCall(false);
+            if (write != null) a.call(write.tool(), write.arguments());
+            Timing fork = time(n, () -> a.fork().close());
+            row("instance create (copy of the template)", create, "median < 300 us");
+            row("instance reset", reset, "median < 300 us");
+            row("instance fork (copy of a live instance)", fork, "median < 300 us");
+        }
+        TaskSpec.Call read = firstCall(true);
+        if (read != null) {
+            try (Instance a = world.newInstance()) {
+                row("tool call in process: " + read.tool(), time(n, () -> a.call(read.tool(), read.arguments())), "-");
+            }
+        }
+    }
+
+    public void memory(int count) {
+        System.gc();
+        long before = residentBytes();
+        List<Instance> live = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) live.add(world.newInstance());
+        System.gc();
+        long after = residentBytes();
+        out.printf("%-44s %,d instances: resident %,d MB (was %,d MB before them; %.0f KB each)   target: 1,024 under 1,536 MB%n",
+                "live instances", count, after >> 20, before >> 20, (after - before) / 1024.0 / count);
+        live.forEach(Instance::close);
+    }
+
+    /** Tool calls through MCP over HTTP: {@code sessions} clients, each its own MCP session and instance, for {@code seconds}. */
+    public void mcp(int sessions, int seconds) throws Exception {
+        TaskSpec.Call call = firstCall(true);
+        if (call == null) {
+            out.println("mcp: no read-only call among the reference solutions to use");
+            return;
+        }
+        Map<String, Instance> bySession = new ConcurrentHashMap<>();
+        McpEndpoint endpoint = new McpEndpoint(world, "/mcp", session -> bySession.computeIfAbsent(session, s -> world.newInstance()));
+        try (HttpServer http = new HttpServer("127.0.0.1", 0).mount("/mcp", endpoint.servlet).start();
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            String body = Json.write(Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/call", "params",
+                    Map.of("name", call.tool(), "arguments", call.arguments() == null || call.arguments().isNull() ? Map.of() : Json.plain(call.arguments()))));
+            List<RawMcpSession> clients = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) clients.add(new RawMcpSession("127.0.0.1", http.port(), "/mcp"));
+            for (Future<String> f : pool.invokeAll(clients.stream().map(c -> (Callable<String>) c::open).toList())) f.get();
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            AtomicLong errors = new AtomicLong();
+            List<Future<long[]>> running = new ArrayList<>();
+            for (RawMcpSession c : clients) {
+                running.add(pool.submit(() -> {
+                    long[] lat = new long[1 << 14];
+                    int n = 0;
+                    while (System.nanoTime() < end) {
+                        long s = System.nanoTime();
+                        RawMcpSession.Response r = c.post(body);
+                        if (r.status() != 200 || !r.body().contains("\"result\"") || r.body().contains("\"isError\":true")) errors.incrementAndGet();
+                        if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
+                        lat[n++] = System.nanoTime() - s;
+                    }
+                    c.close();
+                    return Arrays.copyOf(lat, n);
+                }));
+            }
+            List<long[]> latencies = new ArrayList<>();
+            for (Future<long[]> f : running) latencies.add(f.get());
+            long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            double rate = all.length / (double) seconds;
+            out.printf("%-44s %,.0f calls/s, p50 %.1f ms, p99 %.1f ms, %d errors (%s, %d sessions, %d s)   target: >= 8,000/s, p99 < 100 ms at 256%n",
+                    "MCP tools/call over HTTP", rate, all.length == 0 ? 0 : all[all.length / 2] / 1e6, all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1e6,
+                    errors.get(), call.tool(), sessions, seconds);
+        } finally {
+            endpoint.close();
+            bySession.values().forEach(Instance::close);
+        }
+    }
+
+    /** The first call of any reference solution that uses a read-only (or, with false, a writing) tool. */
+    private TaskSpec.Call firstCall(boolean readOnly) {
+        for (TaskSpec spec : world.world.verifiers()) {
+            for (TaskSpec.Call c : spec.solution().calls()) {
+                if (world.world.tool(c.tool()).map(t -> t.readOnly() == readOnly).orElse(false)) return c;
+            }
+        }
+        return null;
+    }
+
+    private void row(String what, Timing t, String target) {
+        out.printf("%-44s median %8.1f us   p99 %8.1f us   target: %s%n", what, t.medianMicros(), t.p99Micros(), target);
+        out.flush();
+    }
+
+    static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        } catch (IOException e) {
+            // not Linux: fall through
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+}

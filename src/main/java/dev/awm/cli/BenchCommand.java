@@ -1,0 +1,52 @@
+package dev.awm.cli;
+
+import dev.awm.bench.Bench;
+import dev.awm.runtime.WorldRuntime;
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the runtime against its targets on one world (default: the largest bundled one):",
+            "instance create, reset and fork times, resident memory of many live instances, and MCP tool calls per",
+            "second over HTTP from many concurrent sessions, with the load client in the same JVM.",
+            "Run it on an otherwise idle machine; numbers vary by a few percent between runs."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    WorldOptions options;
+
+    @Option(names = "--repeat", defaultValue = "20000", description = "Timed repetitions of create, reset and fork. Default: ${DEFAULT-VALUE}.")
+    int repeat;
+
+    @Option(names = "--instances", defaultValue = "1024", description = "Live instances for the memory measurement (0 skips it). Default: ${DEFAULT-VALUE}.")
+    int instances;
+
+    @Option(names = "--sessions", defaultValue = "256", description = "Concurrent MCP sessions for the HTTP load (0 skips it). Default: ${DEFAULT-VALUE}.")
+    int sessions;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Length of the HTTP load. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        WorldRuntime world = options.load().stream().map(WorldRuntime::load).filter(WorldRuntime::servable)
+                .max(Comparator.comparingInt(WorldRuntime::templateBytes))
+                .orElseThrow(() -> new IllegalStateException("no servable world to measure"));
+        Bench bench = new Bench(world, out);
+        bench.instances(repeat);
+        if (instances > 0) bench.memory(instances);
+        if (sessions > 0) bench.mcp(sessions, seconds);
+        out.flush();
+        return 0;
+    }
+}
