@@ -1,0 +1,69 @@
+package dev.awm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The commands as a user types them: output, exit codes and the messages for bad input. */
+class CliTest {
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpDocumentsEveryCommand() {
+        Run r = run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("demo", "worlds", "check", "call", "env", "bench");
+        assertThat(run("check", "--help").out()).contains("--dir", "--world", "Exit codes");
+    }
+
+    @Test
+    void worldsListsCountsAndSaysWhatIsMissing() {
+        Run r = run("worlds", "--dir", "../shared/awm1k");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsPattern("e_commerce_33\\s+19\\s+133\\s+40\\s+10\\s+ready");
+        assertThat(r.out()).contains("code_hosting_2").contains("no seed data");
+        assertThat(run("worlds").out()).contains("ready");
+    }
+
+    @Test
+    void checkExitsZeroOnlyWhenEveryWorldPasses() {
+        Run ok = run("check", "--dir", "src/test/resources/worlds");
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).containsPattern("tiny_shop\\s+3\\s+4\\s+2\\s+2/2\\s+0\\s+0\\s+ok");
+        Run missing = run("check", "--dir", "src/test/resources/worlds", "--world", "nope");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("no world named 'nope'").contains("tiny_shop");
+        Run notADir = run("check", "--dir", "does/not/exist");
+        assertThat(notADir.exit()).isEqualTo(2);
+        assertThat(notADir.err()).contains("no such directory");
+        Run nothingToCheck = run("check", "--dir", "../shared/awm1k", "--world", "code_hosting_2");
+        assertThat(nothingToCheck.exit()).isEqualTo(1);
+        assertThat(nothingToCheck.out()).contains("FAILED").contains("no seed data");
+    }
+
+    @Test
+    void callRunsOneToolAndReportsErrorsOnStderr() {
+        Run ok = run("call", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "search_products", "{\"query\": \"Tea\"}");
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("Teapot").doesNotContain("Mug");
+        Run bad = run("call", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "add_to_cart", "{\"product_id\": 2}");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("Only 0 of Red Mug in stock");
+        Run notJson = run("call", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "get_cart", "{oops");
+        assertThat(notJson.exit()).isEqualTo(2);
+        assertThat(notJson.err()).contains("ARGS is not JSON");
+    }
+}
