@@ -29,10 +29,13 @@ public final class Bench {
 
     private final WorldRuntime world;
     private final PrintWriter out;
+    private final TaskSpec.Call typicalRead;
 
-    public Bench(WorldRuntime world, PrintWriter out) {
+    /** @param typicalRead the call to time, or null for the first read-only call of the world's reference solutions */
+    public Bench(WorldRuntime world, PrintWriter out, TaskSpec.Call typicalRead) {
         this.world = world;
         this.out = out;
+        this.typicalRead = typicalRead != null ? typicalRead : firstCall(true);
     }
 
     /** Median and 99th percentile, in microseconds, of {@code op} run {@code n} times after a warm-up. */
@@ -63,7 +66,7 @@ public final class Bench {
             row("instance reset", reset, "median < 300 us");
             row("instance fork (copy of a live instance)", fork, "median < 300 us");
         }
-        TaskSpec.Call read = firstCall(true);
+        TaskSpec.Call read = typicalRead;
         if (read != null) {
             try (Instance a = world.newInstance()) {
                 row("tool call in process: " + read.tool(), time(n, () -> a.call(read.tool(), read.arguments())), "-");
@@ -85,7 +88,7 @@ public final class Bench {
 
     /** Tool calls through MCP over HTTP: {@code sessions} clients, each its own MCP session and instance, for {@code seconds}. */
     public void mcp(int sessions, int seconds) throws Exception {
-        TaskSpec.Call call = firstCall(true);
+        TaskSpec.Call call = typicalRead;
         if (call == null) {
             out.println("mcp: no read-only call among the reference solutions to use");
             return;

@@ -1,7 +1,9 @@
 package dev.awm.cli;
 
 import dev.awm.bench.Bench;
+import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.world.TaskSpec;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
@@ -33,6 +35,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of the HTTP load. Default: ${DEFAULT-VALUE}.")
     int seconds;
 
+    @Option(names = "--tool", description = "The tool to time in process and over MCP. Default: the first read-only tool a reference solution calls.")
+    String tool;
+
+    @Option(names = "--args", defaultValue = "{}", description = "Its arguments as a JSON object. Default: ${DEFAULT-VALUE}.")
+    String arguments;
+
     @Spec
     CommandSpec spec;
 
@@ -42,7 +50,8 @@ final class BenchCommand implements Callable<Integer> {
         WorldRuntime world = options.load().stream().map(WorldRuntime::load).filter(WorldRuntime::servable)
                 .max(Comparator.comparingInt(WorldRuntime::templateBytes))
                 .orElseThrow(() -> new IllegalStateException("no servable world to measure"));
-        Bench bench = new Bench(world, out);
+        if (tool != null && world.world.tool(tool).isEmpty()) throw new IllegalArgumentException(world.world.scenario() + " has no tool named " + tool);
+        Bench bench = new Bench(world, out, tool == null ? null : new TaskSpec.Call(tool, Json.parse(arguments)));
         bench.instances(repeat);
         if (instances > 0) bench.memory(instances);
         if (sessions > 0) bench.mcp(sessions, seconds);

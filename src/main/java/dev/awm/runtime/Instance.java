@@ -29,6 +29,7 @@ public final class Instance implements AutoCloseable {
     public final WorldRuntime world;
     private final ReentrantLock lock = new ReentrantLock();
     private SQLiteConnection db;
+    private StatementCache statements;
     private volatile long deadlineNanos = Long.MAX_VALUE;
     private volatile long lastUsedNanos = System.nanoTime();
 
@@ -36,6 +37,7 @@ public final class Instance implements AutoCloseable {
         this.id = world.world.scenario() + "-" + IDS.incrementAndGet();
         this.world = world;
         this.db = connect(image);
+        this.statements = new StatementCache(db);
     }
 
     private SQLiteConnection connect(byte[] image) throws SQLException {
@@ -91,24 +93,23 @@ public final class Instance implements AutoCloseable {
         for (int i = 0; i < steps.size(); i++) {
             Tool.Step step = steps.get(i);
             SqlText sql = tool.sql.get(i);
-            try (PreparedStatement ps = db.prepareStatement(sql.jdbc())) {
-                bind(ps, sql, bound);
-                switch (step) {
-                    case Tool.Guard g -> {
-                        Object first = null;
-                        try (ResultSet rs = ps.executeQuery()) {
-                            if (rs.next()) first = rs.getObject(1);
-                        }
-                        if (!Sqlite.truthy(first)) return ToolResult.failed(Templates.fill(g.error(), bound));
+            PreparedStatement ps = statements.get(sql.jdbc());
+            bind(ps, sql, bound);
+            switch (step) {
+                case Tool.Guard g -> {
+                    Object first = null;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) first = rs.getObject(1);
                     }
-                    case Tool.Read r -> last = bindRows(bound, r.as(), r.one(), ps.executeQuery());
-                    case Tool.Write w -> {
-                        if (ps.execute()) {
-                            last = bindRows(bound, w.as(), w.one(), ps.getResultSet());
-                        } else {
-                            last = Map.of("changes", (long) ps.getUpdateCount());
-                            if (w.as() != null) bound.put(w.as(), last);
-                        }
+                    if (!Sqlite.truthy(first)) return ToolResult.failed(Templates.fill(g.error(), bound));
+                }
+                case Tool.Read r -> last = bindRows(bound, r.as(), r.one(), ps.executeQuery());
+                case Tool.Write w -> {
+                    if (ps.execute()) {
+                        last = bindRows(bound, w.as(), w.one(), ps.getResultSet());
+                    } else {
+                        last = Map.of("changes", (long) ps.getUpdateCount());
+                        if (w.as() != null) bound.put(w.as(), last);
                     }
                 }
             }
@@ -185,8 +186,10 @@ public final class Instance implements AutoCloseable {
     public void restore(byte[] image) {
         locked(() -> {
             SQLiteConnection fresh = connect(image);
+            statements.close();
             db.close();
             db = fresh;
+            statements = new StatementCache(db);
             return null;
         });
     }
@@ -213,6 +216,7 @@ public final class Instance implements AutoCloseable {
     @Override
     public void close() {
         locked(() -> {
+            statements.close();
             db.close();
             return null;
         });
