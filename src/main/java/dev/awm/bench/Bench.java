@@ -53,9 +53,12 @@ public final class Bench {
         return new Timing(t[n / 2] / 1e3, t[(int) (n * 0.99)] / 1e3);
     }
 
+    public void describe() {
+        out.printf("World %s: template image %,d bytes, %d tables, %d seed rows, %d tools. JVM: %s, %d cores.%n%n", world.world.scenario(), world.templateBytes(),
+                world.world.tables().size(), world.world.seedRowCount(), world.tools().size(), Runtime.version(), Runtime.getRuntime().availableProcessors());
+    }
+
     public void instances(int n) {
-        out.printf("World %s: template image %,d bytes, %d tables, %d seed rows, %d tools%n%n", world.world.scenario(), world.templateBytes(),
-                world.world.tables().size(), world.world.seedRowCount(), world.tools().size());
         Timing create = time(n, () -> world.newInstance().close());
         try (Instance a = world.newInstance()) {
             Timing reset = time(n, a::reset);
@@ -78,11 +81,16 @@ public final class Bench {
         System.gc();
         long before = residentBytes();
         List<Instance> live = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) live.add(world.newInstance());
+        for (int i = 0; i < count; i++) {
+            Instance instance = world.newInstance();
+            if (typicalRead != null) instance.call(typicalRead.tool(), typicalRead.arguments()); // a used instance, statements cached
+            live.add(instance);
+        }
         System.gc();
         long after = residentBytes();
-        out.printf("%-44s %,d instances: resident %,d MB (was %,d MB before them; %.0f KB each)   target: 1,024 under 1,536 MB%n",
+        out.printf("%-44s %,d used instances: process resident %,d MB (%,d MB before them, %.0f KB each)   target: 1,024 under 1,536 MB%n",
                 "live instances", count, after >> 20, before >> 20, (after - before) / 1024.0 / count);
+        out.flush();
         live.forEach(Instance::close);
     }
 

@@ -52,8 +52,9 @@ final class BenchCommand implements Callable<Integer> {
                 .orElseThrow(() -> new IllegalStateException("no servable world to measure"));
         if (tool != null && world.world.tool(tool).isEmpty()) throw new IllegalArgumentException(world.world.scenario() + " has no tool named " + tool);
         Bench bench = new Bench(world, out, tool == null ? null : new TaskSpec.Call(tool, Json.parse(arguments)));
+        bench.describe();
+        if (instances > 0) bench.memory(instances); // first, before the timing loops leave garbage in the heap
         bench.instances(repeat);
-        if (instances > 0) bench.memory(instances);
         if (sessions > 0) bench.mcp(sessions, seconds);
         out.flush();
         return 0;
