@@ -20,6 +20,9 @@ final class WorldsCommand implements Runnable {
     @Option(names = "--tools", description = "Also list each world's tools.")
     boolean listTools;
 
+    @Option(names = "--tasks", description = "Also list each world's tasks, numbered as verifiers and `awm check` number them.")
+    boolean listTasks;
+
     @Spec
     CommandSpec spec;
 
@@ -32,6 +35,9 @@ final class WorldsCommand implements Runnable {
             String status = rt.problems().isEmpty() ? "ready" : rt.problems().size() + " problem(s)";
             out.printf("%-26s %6d %6d %6d %6d  %s%n", w.scenario(), w.tables().size(), w.seedRowCount(), w.toolCount(), w.tasks().size(), status);
             for (String p : rt.problems()) out.println("    - " + p);
+            if (listTasks) {
+                for (int i = 0; i < w.tasks().size(); i++) out.printf("    task %d: %s%n", i, w.tasks().get(i));
+            }
             if (listTools) {
                 rt.tools().forEach(t -> out.printf("    %-32s %s%n", t.tool.name() + (t.tool.readOnly() ? " (read)" : ""), firstSentence(t.tool.description())));
             }
