@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 /** A tool whose statements have been parsed and whose input schema compiled, ready to run on any instance. */
 public final class CompiledTool {
 
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     public final Tool tool;
     final List<SqlText> sql;

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 /** Filling guard messages ({@code {name.field}}) and output shapes ({@code "$name.field"}) from a call's bindings. */
 final class Templates {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?:\\.([A-Za-z_][A-Za-z0-9_]*))?}");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?:\\.([A-Za-z_][A-Za-z0-9_]*))?}");
     static final Pattern REFERENCE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)(?:\\.([A-Za-z_][A-Za-z0-9_]*))?");
 
     private Templates() {}

@@ -1,7 +1,5 @@
 package dev.awm.runtime;
 
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import dev.awm.world.Tool;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,10 +23,8 @@ import tools.jackson.databind.JsonNode;
 public final class ToolsetChecker {
 
     private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern GUARD_PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?:\\.([A-Za-z_][A-Za-z0-9_]*))?}");
     private static final Set<String> BUILT_INS = Set.of("user_id", "now");
     private static final Set<String> WRITE_KEYWORDS = Set.of("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH");
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private ToolsetChecker() {}
 
@@ -42,7 +38,7 @@ public final class ToolsetChecker {
         Set<String> arguments = new HashSet<>();
         JsonNode schema = tool.inputSchema();
         try {
-            SCHEMAS.getSchema(schema);
+            CompiledTool.SCHEMAS.getSchema(schema);
         } catch (RuntimeException e) {
             problems.add(t + ": inputSchema is not a valid JSON Schema: " + e.getMessage());
         }
@@ -86,7 +82,7 @@ public final class ToolsetChecker {
                 problems.add(at + ": does not prepare against the schema: " + WorldRuntime.clean(e) + " in: " + WorldRuntime.abbreviate(step.sql()));
             }
             if (step instanceof Tool.Guard g) {
-                Matcher m = GUARD_PLACEHOLDER.matcher(g.error());
+                Matcher m = Templates.PLACEHOLDER.matcher(g.error());
                 while (m.find()) {
                     String unknown = unknownReference(m.group(1), m.group(2), arguments, bindings);
                     if (unknown != null) problems.add(at + ": its error message's {" + m.group(1) + (m.group(2) == null ? "" : "." + m.group(2)) + "} " + unknown);

@@ -3,7 +3,10 @@ package dev.awm.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.awm.TestWorlds;
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.StateDiff;
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.world.TaskSpec;
 import dev.awm.world.World;
 import dev.awm.world.WorldFiles;
 import java.nio.file.Files;
@@ -36,12 +39,33 @@ class BundledWorldsTest {
     void everyBundledWorldPassesAwmCheck(World world) {
         assertThat(world.problems()).isEmpty();
         assertThat(world.tables().size()).isBetween(15, 25);
+        assertThat(world.seedRowCount()).isBetween(100, 200);
         assertThat(world.toolCount()).isBetween(30, 45);
         assertThat(world.tasks()).hasSize(10);
         WorldCheck.Report r = WorldCheck.run(WorldRuntime.load(world));
         assertThat(r.errors()).isEmpty();
         assertThat(r.solved()).isEqualTo(10);
         assertThat(r.passedByNothing()).isZero();
+    }
+
+    /** Issue 3's mix: at least 4 tasks of four or more calls, 3 checked answers, 3 that change several tables. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bundled")
+    void everyBundledWorldHasTheRequiredMixOfTasks(World world) {
+        WorldRuntime rt = WorldRuntime.load(world);
+        int long_ = 0, answers = 0, multiTable = 0;
+        for (int i = 0; i < world.tasks().size(); i++) {
+            TaskSpec spec = world.verifier(i).orElseThrow();
+            if (spec.solution().calls().size() >= 4) long_++;
+            if (!spec.answerChecks().isEmpty()) answers++;
+            try (Instance instance = rt.newInstance()) {
+                for (TaskSpec.Call c : spec.solution().calls()) instance.call(c.tool(), c.arguments());
+                if (StateDiff.between(rt.initialImage(), instance.image()).tables().size() >= 2) multiTable++;
+            }
+        }
+        assertThat(long_).as("tasks needing 4+ calls").isGreaterThanOrEqualTo(4);
+        assertThat(answers).as("tasks with checked answers").isGreaterThanOrEqualTo(3);
+        assertThat(multiTable).as("tasks changing several tables").isGreaterThanOrEqualTo(3);
     }
 
     @Test
