@@ -12,8 +12,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "call", mixinStandardHelpOptions = true,
-        description = {"Runs one tool on a fresh instance of a world and prints its result, as an agent would see it.",
-            "Example:  awm call --world banking_1 list_accounts '{}'"})
+        usageHelpAutoWidth = true,
+        description = {"Run one tool on a fresh instance and print what an agent would see.",
+            "%nExample:  awm call --world banking_1 list_accounts '{}'",
+            "%nA result goes to stdout (exit 0); an error the agent would get goes to stderr (exit 1)."})
 final class CallCommand implements Callable<Integer> {
 
     @Mixin

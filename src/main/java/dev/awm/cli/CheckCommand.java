@@ -13,9 +13,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Proves worlds: each loads, each tool passes the static check against the schema, and for every task",
-            "the reference solution, run on a fresh instance, completes it while doing nothing does not.",
-            "Prints a table and exits 1 when any world fails."},
+        usageHelpAutoWidth = true,
+        description = {"Prove worlds: every task solvable, no verifier passed by doing nothing.",
+            "%nEach world must load whole, each tool must pass the static check against the schema, and for every task the reference solution, run on a fresh instance, must complete it while doing nothing does not. Prints a table and exits 1 when any world fails. Worlds that cannot be checked yet (no toolset or verifiers) are listed and skipped unless named with --world or --all is given."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:every world passed", "1:a world failed (its errors are listed)", "2:bad input"})
 final class CheckCommand implements Callable<Integer> {
 

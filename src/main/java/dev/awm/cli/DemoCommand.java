@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The main job, offline and with no key: loads the bundled worlds, serves each over MCP on this",
-            "machine, runs every task's reference solution through an MCP client over HTTP on a fresh instance,",
-            "verifies the result (and that doing nothing fails), and prints a table."})
+        usageHelpAutoWidth = true,
+        description = {"Serve the bundled worlds and solve every task through MCP (offline, no key).",
+            "%nLoads the worlds, serves each over MCP on this machine, runs every task's reference solution through an MCP client over HTTP on a fresh instance, verifies the result (and that doing nothing fails), and prints a table."})
 final class DemoCommand implements Callable<Integer> {
 
     @Mixin

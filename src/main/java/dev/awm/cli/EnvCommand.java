@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "env", mixinStandardHelpOptions = true, description = "Serve one world instance to an agent over MCP.",
+@Command(name = "env", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, description = "Serve one world instance to an agent over MCP.",
         subcommands = EnvCommand.Start.class)
 final class EnvCommand implements Runnable {
 
@@ -25,9 +25,10 @@ final class EnvCommand implements Runnable {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Serves one instance of a world at http://HOST:PORT/mcp over MCP Streamable HTTP, as AWM's",
-                "environment server does. Every MCP session sees the same instance. Stop with Ctrl-C.",
-                "Example:  awm env start --world banking_1 --port 8001"})
+            usageHelpAutoWidth = true,
+            description = {"Serve one instance of a world at http://HOST:PORT/mcp.",
+                "%nMCP Streamable HTTP, as AWM's environment server does. Every MCP session sees the same instance. Stop with Ctrl-C. See the world's tasks with `awm worlds --world W --tasks`.",
+                "%nExample:  awm env start --world banking_1 --port 8001"})
     static final class Start implements Callable<Integer> {
 
         @Mixin

@@ -4,20 +4,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "awm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        usageHelpAutoWidth = true,
         description = {
             "Executable worlds for tool-using AI agents.",
-            "",
-            "A world is a simulated app (a shop, a bank, a clinic) made of data: a SQLite schema and seed rows, tools",
-            "written as SQL programs, and tasks with verifiers and reference solutions. awm checks worlds, serves them",
-            "over MCP, and resets or forks their instances in microseconds.",
-            "",
-            "Without --dir, commands use the worlds bundled in awm. --dir reads a world set in AWM's stage layout",
-            "(gen_db.jsonl, gen_sample.jsonl, gen_tasks.jsonl, gen_envs.jsonl, gen_verifier.jsonl), such as AWM-1K's.",
+            "%nA world is a simulated app (a shop, a bank, a clinic) made of data: a SQLite schema and seed rows, tools written as SQL programs, and tasks with verifiers and reference solutions. awm checks worlds, serves them over MCP, and resets or forks their instances in microseconds.",
+            "%nWithout --dir, commands use the worlds bundled in awm. --dir reads a world set in AWM's stage layout (gen_db.jsonl, gen_sample.jsonl, gen_tasks.jsonl, gen_envs.jsonl, gen_verifier.jsonl), such as AWM-1K's.",
             ""},
         subcommands = {DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
-        footer = {"", "Start with:  awm demo       then  awm worlds,  awm check,  awm env start --world banking_1",
-            "World format: docs/world-format.md"})
+        footer = {"", "Start with: awm demo",
+            "Then:       awm worlds --tasks, awm check, awm env start --world banking_1",
+            "Formats:    docs/world-format.md"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

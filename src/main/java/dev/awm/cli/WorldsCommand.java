@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "worlds", mixinStandardHelpOptions = true,
-        description = {"Lists worlds with their tables, seed rows, tools and tasks, and says plainly what each one lacks",
-            "(no seed data, a toolset that is AWM Python code, failing DDL...) instead of failing."})
+        usageHelpAutoWidth = true,
+        description = {"List worlds with their tables, seed rows, tools and tasks.",
+            "%nSays plainly what each world lacks (no seed data, a toolset that is AWM Python code, failing DDL or seed rows...) instead of failing."})
 final class WorldsCommand implements Runnable {
 
     @Mixin
