@@ -55,6 +55,14 @@ class CliTest {
     }
 
     @Test
+    void demoSolvesEveryTaskThroughMcpAndSaysHowToConnectAnAgent() {
+        Run r = run("demo", "--dir", "src/test/resources/worlds");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsPattern("tiny_shop\\s+3\\s+6\\s+4\\s+2\\s+2/2\\s+0\\s+\\d+\\s+ok");
+        assertThat(r.out()).contains("2 of 2 tasks solved through MCP").contains("awm env start --world tiny_shop");
+    }
+
+    @Test
     void callRunsOneToolAndReportsErrorsOnStderr() {
         Run ok = run("call", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "search_products", "{\"query\": \"Tea\"}");
         assertThat(ok.exit()).isZero();
