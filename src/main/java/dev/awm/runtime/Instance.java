@@ -31,7 +31,6 @@ public final class Instance implements AutoCloseable {
     private SQLiteConnection db;
     private StatementCache statements;
     private volatile long deadlineNanos = Long.MAX_VALUE;
-    private volatile long lastUsedNanos = System.nanoTime();
 
     Instance(WorldRuntime world, byte[] image) throws SQLException {
         this.id = world.world.scenario() + "-" + IDS.incrementAndGet();
@@ -66,8 +65,7 @@ public final class Instance implements AutoCloseable {
         }
         lock.lock();
         try {
-            lastUsedNanos = System.nanoTime();
-            deadlineNanos = lastUsedNanos + world.callBudgetNanos;
+            deadlineNanos = System.nanoTime() + world.callBudgetNanos;
             ToolResult result = run(tool, tool.arguments(args));
             if (result.error()) db.rollback();
             else db.commit();
@@ -209,10 +207,6 @@ public final class Instance implements AutoCloseable {
         return locked(() -> StateHash.of(db));
     }
 
-    public long idleNanos() {
-        return System.nanoTime() - lastUsedNanos;
-    }
-
     @Override
     public void close() {
         locked(() -> {
@@ -229,7 +223,6 @@ public final class Instance implements AutoCloseable {
     private <T> T locked(SqlWork<T> work) {
         lock.lock();
         try {
-            lastUsedNanos = System.nanoTime();
             return work.run();
         } catch (SQLException e) {
             throw new IllegalStateException("instance " + id + ": " + e.getMessage(), e);
