@@ -31,8 +31,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sessions", defaultValue = "256", description = "Concurrent MCP sessions for the HTTP load (0 skips it). Default: ${DEFAULT-VALUE}.")
     int sessions;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Length of the HTTP load. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seconds", defaultValue = "10", description = "Length of the measured HTTP load. Default: ${DEFAULT-VALUE}.")
     int seconds;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Seconds of the same load before measuring (JIT, first statements). Default: ${DEFAULT-VALUE}.")
+    int warmup;
 
     @Option(names = "--tool", description = "The tool to time in process and over MCP. Default: the first read-only tool a reference solution calls.")
     String tool;
@@ -54,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
         bench.describe();
         if (instances > 0) bench.memory(instances); // first, before the timing loops leave garbage in the heap
         bench.instances(repeat);
-        if (sessions > 0) bench.mcp(sessions, seconds);
+        if (sessions > 0) bench.mcp(sessions, warmup, seconds);
         out.flush();
         return 0;
     }
