@@ -146,6 +146,33 @@ class InstanceTest {
         }
     }
 
+    @Test
+    void argumentsAreDataNeverSql() {
+        try (Instance i = shop.newInstance()) {
+            String before = i.stateHash();
+            ToolResult r = call(i, "search_products", "{\"query\": \"'; DELETE FROM products; --\"}");
+            assertThat(r.error()).isFalse();
+            assertThat(r.text()).isEqualTo("{\"products\":[]}");
+            assertThat(i.stateHash()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void concurrentCallsOnOneInstanceRunOneAtATime() throws Exception {
+        WorldRuntime rt = withTool("{\"name\": \"restock\", \"description\": \"d\", \"inputSchema\": {\"type\": \"object\", \"properties\": {}},"
+                + " \"steps\": [{\"read\": \"SELECT stock FROM products WHERE id = 2\", \"as\": \"p\", \"one\": true},"
+                + " {\"write\": \"UPDATE products SET stock = :p.stock + 1 WHERE id = 2\"}]}");
+        try (Instance i = rt.newInstance(); var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) done.add(pool.submit(() -> {
+                for (int n = 0; n < 100; n++) assertThat(call(i, "restock", "{}").error()).isFalse();
+            }));
+            for (var f : done) f.get();
+            // a read-then-write per call: any interleaving of two calls would lose an increment
+            assertThat(call(i, "search_products", "{\"query\": \"Red\"}").text()).contains("\"stock\":800");
+        }
+    }
+
     static List<Tool> tools(String json) {
         List<String> problems = new ArrayList<>();
         List<Tool> t = WorldFiles.parseToolset(Json.parse("{\"tools\": [" + json + "]}"), problems);
