@@ -76,6 +76,9 @@ public final class Instance implements AutoCloseable {
         } catch (Sqlite.ResultTooLarge e) {
             rollbackQuietly();
             return ToolResult.failed(toolName + " matched more than " + e.limit + " rows. Narrow the search with its filters or a smaller limit. Nothing was changed.");
+        } catch (RuntimeException e) {
+            rollbackQuietly(); // never leave a half-done call open for the next call's commit
+            return ToolResult.failed(toolName + " failed: " + e.getMessage() + ". Nothing was changed.");
         } finally {
             deadlineNanos = Long.MAX_VALUE;
             lock.unlock();
