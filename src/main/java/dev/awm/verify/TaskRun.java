@@ -24,11 +24,16 @@ public final class TaskRun {
 
     /** Runs every call of the solution, in order, and stops at the first error. */
     public static List<Step> solve(TaskSpec spec, ToolCaller caller) throws Exception {
+        return run(spec.solution().calls(), caller, true);
+    }
+
+    /** Runs {@code calls} in order; with {@code stopAtError} false, failed calls are kept and the rest still run, as an agent would go on. */
+    public static List<Step> run(List<TaskSpec.Call> calls, ToolCaller caller, boolean stopAtError) throws Exception {
         List<Step> steps = new ArrayList<>();
-        for (TaskSpec.Call call : spec.solution().calls()) {
+        for (TaskSpec.Call call : calls) {
             ToolResult r = caller.call(call.tool(), call.arguments());
             steps.add(new Step(call.tool(), call.arguments(), r));
-            if (r.error()) break;
+            if (r.error() && stopAtError) break;
         }
         return steps;
     }

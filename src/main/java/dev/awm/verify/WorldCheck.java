@@ -9,19 +9,20 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Proves a world: for every task, its reference solution run on a fresh instance completes it, and doing nothing
- * (no call, empty answer) does not. This is what `awm check` prints and what accepts a world.
+ * Proves a world: for every task, its reference solution run on a fresh instance completes it, while doing nothing
+ * (no call, empty answer) and each of its near misses do not. This is what `awm check` prints and what accepts a
+ * world.
  */
 public final class WorldCheck {
 
     private WorldCheck() {}
 
-    public record TaskOutcome(int task, boolean solved, boolean passedByNothing, String error) {}
+    public record TaskOutcome(int task, boolean solved, boolean passedByNothing, int nearMisses, int nearMissesRejected, List<String> errors) {}
 
     public record Report(String world, int tables, int seedRows, int tools, int tasks, int solved, int passedByNothing,
-            List<String> errors, List<TaskOutcome> outcomes) {
+            int nearMisses, int nearMissesRejected, List<String> errors, List<TaskOutcome> outcomes) {
         public boolean ok() {
-            return errors.isEmpty() && tasks > 0 && solved == tasks && passedByNothing == 0;
+            return errors.isEmpty() && tasks > 0 && solved == tasks && passedByNothing == 0 && nearMissesRejected == nearMisses;
         }
     }
 
@@ -31,52 +32,67 @@ public final class WorldCheck {
     }
 
     /**
-     * Checks {@code rt}, calling each solution's tools through {@code callerFor} (given the fresh instance the
-     * solution must act on), so the same proof can go through MCP.
+     * Checks {@code rt}, calling tools through {@code callerFor} (given the fresh instance the calls must act on), so
+     * the same proof can go through MCP.
      */
     public static Report run(WorldRuntime rt, Function<Instance, TaskRun.ToolCaller> callerFor) {
         World w = rt.world;
         List<String> errors = new ArrayList<>(rt.problems());
         List<TaskOutcome> outcomes = new ArrayList<>();
-        int solved = 0, nothing = 0;
-        if (rt.buildProblems().isEmpty() && rt.servable()) {
+        int solved = 0, nothing = 0, misses = 0, rejected = 0;
+        if (rt.servable()) {
             for (int i = 0; i < w.tasks().size(); i++) {
                 TaskSpec spec = w.verifier(i).orElse(null);
                 if (spec == null) {
-                    outcomes.add(new TaskOutcome(i, false, false, "no verifier"));
+                    outcomes.add(new TaskOutcome(i, false, false, 0, 0, List.of("no verifier")));
                     continue;
                 }
                 TaskOutcome o = checkTask(rt, spec, callerFor);
                 outcomes.add(o);
                 if (o.solved()) solved++;
                 if (o.passedByNothing()) nothing++;
-                if (o.error() != null) errors.add("task " + i + ": " + o.error());
+                misses += o.nearMisses();
+                rejected += o.nearMissesRejected();
+                for (String e : o.errors()) errors.add("task " + i + ": " + e);
             }
         }
-        return new Report(w.scenario(), w.tables().size(), w.seedRowCount(), w.toolCount(), w.tasks().size(), solved, nothing,
+        return new Report(w.scenario(), w.tables().size(), w.seedRowCount(), w.toolCount(), w.tasks().size(), solved, nothing, misses, rejected,
                 List.copyOf(errors), List.copyOf(outcomes));
     }
 
     private static TaskOutcome checkTask(WorldRuntime rt, TaskSpec spec, Function<Instance, TaskRun.ToolCaller> callerFor) {
         byte[] initial = rt.initialImage();
-        Verifier.Verdict nothing = Verifier.score(spec, initial, initial, "");
-        String error = null;
+        List<String> errors = new ArrayList<>();
         boolean solved = false;
         try (Instance instance = rt.newInstance()) {
             List<TaskRun.Step> steps = TaskRun.solve(spec, callerFor.apply(instance));
             TaskRun.Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             if (last != null && last.result().error()) {
-                error = "reference call " + steps.size() + " (" + last.tool() + ") failed: " + last.result().text();
+                errors.add("reference call " + steps.size() + " (" + last.tool() + ") failed: " + last.result().text());
             } else {
                 Verifier.Verdict v = Verifier.score(spec, initial, instance.image(), spec.solution().answer());
                 solved = v.complete();
-                if (!solved) error = "the reference solution does not complete it: " + failed(v);
+                if (!solved) errors.add("the reference solution does not complete it: " + failed(v));
             }
         } catch (Exception e) {
-            error = "the reference solution could not run: " + e;
+            errors.add("the reference solution could not run: " + e);
         }
-        if (nothing.complete()) error = (error == null ? "" : error + "; ") + "doing nothing already passes every check";
-        return new TaskOutcome(spec.index(), solved, nothing.complete(), error);
+        boolean nothing = Verifier.score(spec, initial, initial, "").complete();
+        if (nothing) errors.add("doing nothing already passes every check");
+        int rejected = 0;
+        for (TaskSpec.NearMiss miss : spec.nearMisses()) {
+            try (Instance instance = rt.newInstance()) {
+                TaskRun.run(miss.calls(), callerFor.apply(instance), false);
+                if (Verifier.score(spec, initial, instance.image(), miss.answer()).complete()) {
+                    errors.add("the near miss '" + miss.why() + "' passes every check; the verifier must reject it");
+                } else {
+                    rejected++;
+                }
+            } catch (Exception e) {
+                errors.add("the near miss '" + miss.why() + "' could not run: " + e);
+            }
+        }
+        return new TaskOutcome(spec.index(), solved, nothing, spec.nearMisses().size(), rejected, List.copyOf(errors));
     }
 
     private static String failed(Verifier.Verdict v) {

@@ -3,8 +3,15 @@ package dev.awm.world;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** A task's verifier and reference solution (one line of gen_verifier.jsonl). */
-public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, Solution solution) {
+/**
+ * A task's verifier and reference solution (one line of gen_verifier.jsonl), and the near misses its verifier must
+ * reject: plausible wrong ways to do the task (the wrong record, half the work, collateral damage, a wrong answer).
+ */
+public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, Solution solution, List<NearMiss> nearMisses) {
+
+    public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, Solution solution) {
+        this(index, task, checks, answerChecks, solution, List.of());
+    }
 
     /** A SELECT over {@code main} (final state) and {@code initial}; see docs/world-format.md for how it passes. */
     public record Check(String sql, String message) {}
@@ -12,4 +19,7 @@ public record TaskSpec(int index, String task, List<Check> checks, List<Check> a
     public record Solution(List<Call> calls, String answer) {}
 
     public record Call(String tool, JsonNode arguments) {}
+
+    /** Tool calls and a final answer that look like the task done but are not; {@code why} says what is wrong. */
+    public record NearMiss(String why, List<Call> calls, String answer) {}
 }

@@ -77,13 +77,22 @@ final class ToolsetJson {
             problems.add(at + ": the verifier has no \"checks\" and no \"answer\" checks");
             return Optional.empty();
         }
+        JsonNode sol = line.path("solution");
+        TaskSpec.Solution solution = new TaskSpec.Solution(calls(sol.path("calls")), sol.path("answer").asString(""));
+        List<TaskSpec.NearMiss> misses = new ArrayList<>();
+        for (JsonNode m : line.path("near_misses")) {
+            misses.add(new TaskSpec.NearMiss(m.path("why").asString("near miss " + (misses.size() + 1)), calls(m.path("calls")), m.path("answer").asString("")));
+        }
+        return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, solution, List.copyOf(misses)));
+    }
+
+    private static List<TaskSpec.Call> calls(JsonNode array) {
         List<TaskSpec.Call> calls = new ArrayList<>();
-        for (JsonNode c : line.path("solution").path("calls")) {
+        for (JsonNode c : array) {
             JsonNode args = c.path("arguments");
             calls.add(new TaskSpec.Call(c.path("tool").asString(""), args.isMissingNode() ? NullNode.getInstance() : args));
         }
-        TaskSpec.Solution solution = new TaskSpec.Solution(List.copyOf(calls), line.path("solution").path("answer").asString(""));
-        return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, solution));
+        return List.copyOf(calls);
     }
 
     private static List<TaskSpec.Check> checks(JsonNode array) {

@@ -67,17 +67,23 @@ class VerifierTest {
         WorldCheck.Report ok = WorldCheck.run(shop);
         assertThat(ok.ok()).isTrue();
         assertThat(ok.solved()).isEqualTo(2);
+        assertThat(ok.nearMisses()).isEqualTo(4);
+        assertThat(ok.nearMissesRejected()).isEqualTo(4);
 
         World w = TestWorlds.tinyShop();
         TaskSpec lax = new TaskSpec(0, w.tasks().get(0), List.of(new TaskSpec.Check("SELECT COUNT(*) >= 0 FROM main.cart_items", "always true")), List.of(),
                 w.verifier(0).orElseThrow().solution());
-        TaskSpec wrongSolution = new TaskSpec(1, w.tasks().get(1), w.verifier(1).orElseThrow().checks(), w.verifier(1).orElseThrow().answerChecks(),
-                new TaskSpec.Solution(List.of(new TaskSpec.Call("add_to_cart", Json.parse("{\"product_id\": 2}"))), "12.50"));
+        TaskSpec right = w.verifier(1).orElseThrow();
+        TaskSpec.NearMiss notAMiss = new TaskSpec.NearMiss("actually right", right.solution().calls(), right.solution().answer());
+        TaskSpec wrongSolution = new TaskSpec(1, w.tasks().get(1), right.checks(), right.answerChecks(),
+                new TaskSpec.Solution(List.of(new TaskSpec.Call("add_to_cart", Json.parse("{\"product_id\": 2}"))), "12.50"), List.of(notAMiss));
         World broken = new World(w.scenario(), w.name(), w.description(), w.now(), w.tasks(), w.tables(), w.seed(), w.tools(), List.of(lax, wrongSolution), 0, List.of());
         WorldCheck.Report bad = WorldCheck.run(WorldRuntime.load(broken));
         assertThat(bad.ok()).isFalse();
         assertThat(bad.passedByNothing()).isEqualTo(1);
         assertThat(bad.errors()).anyMatch(e -> e.startsWith("task 0") && e.contains("doing nothing already passes"))
-                .anyMatch(e -> e.startsWith("task 1") && e.contains("reference call 1 (add_to_cart) failed") && e.contains("Only 0 of Red Mug"));
+                .anyMatch(e -> e.startsWith("task 1") && e.contains("reference call 1 (add_to_cart) failed") && e.contains("Only 0 of Red Mug"))
+                .anyMatch(e -> e.startsWith("task 1") && e.contains("near miss 'actually right' passes every check"));
+        assertThat(bad.nearMissesRejected()).isZero();
     }
 }
