@@ -23,6 +23,8 @@ public final class Instance implements AutoCloseable {
 
     /** Rows one statement may return into a call, and characters a call's output may have. */
     public static final int MAX_ROWS = 500, MAX_OUTPUT_CHARS = 200_000;
+    /** How many pages (of the default 4 KiB) an instance may grow by over its image: 16 MiB. */
+    static final int GROWTH_PAGES = 4_096, PAGE_BYTES = 4_096;
     private static final AtomicLong IDS = new AtomicLong();
 
     public final String id;
@@ -41,6 +43,10 @@ public final class Instance implements AutoCloseable {
 
     private SQLiteConnection connect(byte[] image) throws SQLException {
         SQLiteConnection c = Sqlite.open(image);
+        try (java.sql.Statement s = c.createStatement()) {
+            // An episode may grow its database by GROWTH_PAGES at most, so that one runaway tool cannot exhaust the host.
+            s.execute("PRAGMA max_page_count = " + (image.length / PAGE_BYTES + GROWTH_PAGES));
+        }
         c.setAutoCommit(false);
         ProgressHandler.setHandler(c, 2_000, new ProgressHandler() {
             @Override
@@ -159,6 +165,10 @@ public final class Instance implements AutoCloseable {
         }
         int open = m.indexOf('('), close = m.lastIndexOf(')');
         String detail = open >= 0 && close > open ? m.substring(open + 1, close) : m.replaceFirst("^\\[[A-Z_]+\\]\\s*", "");
+        if (m.contains("SQLITE_FULL")) {
+            return "The world's database is full: this episode has written more than the " + GROWTH_PAGES * PAGE_BYTES / (1024 * 1024)
+                    + " MiB an instance may grow by. Nothing was changed.";
+        }
         if (m.contains("SQLITE_CONSTRAINT")) {
             return "The database refused the change: " + detail + ". Check the values (an id that does not exist, a duplicate, or a value outside what is allowed) and try again. Nothing was changed.";
         }

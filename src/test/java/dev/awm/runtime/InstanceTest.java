@@ -90,6 +90,21 @@ class InstanceTest {
     }
 
     @Test
+    void aRunawayWriteFillsItsInstanceNotTheHost() {
+        WorldRuntime rt = withTool("{\"name\": \"flood\", \"description\": \"d\", \"inputSchema\": {\"type\": \"object\", \"properties\": {}},"
+                + " \"steps\": [{\"write\": \"INSERT INTO users (name) WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 200000)"
+                + " SELECT printf('%0200d', n) FROM r\"}]}");
+        try (Instance i = rt.newInstance()) {
+            String before = i.stateHash();
+            ToolResult r = call(i, "flood", "{}");
+            assertThat(r.error()).isTrue();
+            assertThat(r.text()).startsWith("The world's database is full");
+            assertThat(i.stateHash()).isEqualTo(before);
+            assertThat(call(i, "add_to_cart", "{\"product_id\": 1}").error()).as("the instance still works").isFalse();
+        }
+    }
+
+    @Test
     void resetAndForkCopyStatesExactly() {
         try (Instance a = shop.newInstance()) {
             String initial = a.stateHash();
