@@ -47,6 +47,7 @@ final class CheckCommand implements Callable<Integer> {
             out.printf("%-26s %6d %5d %5d %6s %10d %11s %6d  %s%n", r.world(), r.tables(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(), r.passedByNothing(),
                     r.nearMissesRejected() + "/" + r.nearMisses(), r.errors().size(), r.ok() ? "ok" : "FAILED");
             for (String e : r.errors()) out.println("    - " + e);
+            for (String n : r.awmPythonNotes()) out.println("    note: " + n);
         }
         out.flush();
         if (skipped == worlds.size()) {

@@ -15,12 +15,21 @@ import java.util.function.Function;
  */
 public final class WorldCheck {
 
+    private static final java.time.Duration PYTHON_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private WorldCheck() {}
 
-    public record TaskOutcome(int task, boolean solved, boolean passedByNothing, int nearMisses, int nearMissesRejected, List<String> errors) {}
+    /** @param awmPython what AWM's own Python verifier says of the solution and of doing nothing, or null when there is none */
+    public record TaskOutcome(int task, boolean solved, boolean passedByNothing, int nearMisses, int nearMissesRejected, List<String> errors, String awmPython) {}
 
     public record Report(String world, int tables, int seedRows, int tools, int tasks, int solved, int passedByNothing,
             int nearMisses, int nearMissesRejected, List<String> errors, List<TaskOutcome> outcomes) {
+
+        /** What AWM's Python verifiers (imported worlds only) say, task by task: information, not a failure. */
+        public List<String> awmPythonNotes() {
+            return outcomes.stream().filter(o -> o.awmPython() != null).map(o -> "task " + o.task() + ": AWM's Python verifier " + o.awmPython()).toList();
+        }
+
         public boolean ok() {
             return errors.isEmpty() && tasks > 0 && solved == tasks && passedByNothing == 0 && nearMissesRejected == nearMisses;
         }
@@ -44,7 +53,7 @@ public final class WorldCheck {
             for (int i = 0; i < w.tasks().size(); i++) {
                 TaskSpec spec = w.verifier(i).orElse(null);
                 if (spec == null) {
-                    outcomes.add(new TaskOutcome(i, false, false, 0, 0, List.of("no verifier")));
+                    outcomes.add(new TaskOutcome(i, false, false, 0, 0, List.of("no verifier"), null));
                     continue;
                 }
                 TaskOutcome o = checkTask(rt, spec, callerFor);
@@ -64,13 +73,15 @@ public final class WorldCheck {
         byte[] initial = rt.initialImage();
         List<String> errors = new ArrayList<>();
         boolean solved = false;
+        byte[] solvedImage = null;
         try (Instance instance = rt.newInstance()) {
             List<TaskRun.Step> steps = TaskRun.solve(spec, callerFor.apply(instance));
             TaskRun.Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             if (last != null && last.result().error()) {
                 errors.add("reference call " + steps.size() + " (" + last.tool() + ") failed: " + last.result().text());
             } else {
-                Verifier.Verdict v = Verifier.score(spec, initial, instance.image(), spec.solution().answer());
+                solvedImage = instance.image();
+                Verifier.Verdict v = Verifier.score(spec, initial, solvedImage, spec.solution().answer());
                 solved = v.complete();
                 if (!solved) errors.add("the reference solution does not complete it: " + failed(v));
             }
@@ -92,7 +103,20 @@ public final class WorldCheck {
                 errors.add("the near miss '" + miss.why() + "' could not run: " + e);
             }
         }
-        return new TaskOutcome(spec.index(), solved, nothing, spec.nearMisses().size(), rejected, List.copyOf(errors));
+        return new TaskOutcome(spec.index(), solved, nothing, spec.nearMisses().size(), rejected, List.copyOf(errors),
+                awmPython(rt, spec, initial, solvedImage));
+    }
+
+    /** Runs AWM's own verifier for the task, where the world was imported with one and python3 exists. */
+    private static String awmPython(WorldRuntime rt, TaskSpec spec, byte[] initial, byte[] solvedImage) {
+        String code = rt.world.pythonVerifiers().get(spec.index());
+        if (code == null || solvedImage == null) return null;
+        return PythonVerifier.python3().map(python -> {
+            PythonVerifier.Outcome onSolution = PythonVerifier.run(python, code, initial, solvedImage, spec.solution().answer(), PYTHON_TIMEOUT);
+            PythonVerifier.Outcome onNothing = PythonVerifier.run(python, code, initial, initial, "", PYTHON_TIMEOUT);
+            return "says " + onSolution + " for the reference solution and " + onNothing + " for doing nothing"
+                    + (onSolution.complete() && !onNothing.complete() ? " (agrees)" : " (disagrees)");
+        }).orElse("was not run: no python3 on PATH");
     }
 
     private static String failed(Verifier.Verdict v) {

@@ -1,12 +1,14 @@
 package dev.awm.world;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * One world as its stage files describe it: a scenario, its tasks, a schema with seed rows, and (when
  * present) a SQL toolset and per-task verifiers. Nothing here is executed; see {@code dev.awm.runtime}.
  *
+ * @param pythonVerifiers AWM's generated Python verifiers by task index ({@code verify_task_completion} source), for imported worlds
  * @param problems what the files lack or got wrong, in words a user can act on; empty for a complete world
  */
 public record World(
@@ -19,7 +21,7 @@ public record World(
         List<SeedTable> seed,
         Optional<List<Tool>> tools,
         List<TaskSpec> verifiers,
-        int pythonVerifiers,
+        Map<Integer, String> pythonVerifiers,
         List<String> problems) {
 
     public record Table(String name, String ddl, List<String> indexes) {}

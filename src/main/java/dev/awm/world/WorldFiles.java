@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -176,12 +178,14 @@ public final class WorldFiles {
                 if (v.has("verification") && !v.has("verifier")) continue; // AWM's Python verifier under the plain name
                 ToolsetJson.parseTaskSpec(v, problems).ifPresent(verifiers::add);
             }
-            int python = (int) Stream.concat(lines.getOrDefault(PY_VERIFIER, List.of()).stream(), lines.getOrDefault(VERIFIER, List.of()).stream())
-                    .filter(v -> v.has("verification")).count();
-            if (!tasks.isEmpty() && verifiers.isEmpty()) problems.add("no SQL verifiers (" + VERIFIER + ")" + (python > 0 ? "; it has " + python + " AWM Python verifiers" : ""));
+            Map<Integer, String> python = new TreeMap<>();
+            Stream.concat(lines.getOrDefault(PY_VERIFIER, List.of()).stream(), lines.getOrDefault(VERIFIER, List.of()).stream())
+                    .filter(v -> v.path("verification").has("code") && v.path("task_idx").canConvertToInt())
+                    .forEach(v -> python.put(v.get("task_idx").asInt(), v.path("verification").path("code").asString()));
+            if (!tasks.isEmpty() && verifiers.isEmpty()) problems.add("no SQL verifiers (" + VERIFIER + ")" + (python.isEmpty() ? "" : "; it has " + python.size() + " AWM Python verifiers"));
             else if (!tasks.isEmpty() && verifiers.size() < tasks.size()) problems.add("verifiers for " + verifiers.size() + " of " + tasks.size() + " tasks");
             return new World(scenario, name, description, now, List.copyOf(tasks), List.copyOf(tables), List.copyOf(seed), tools,
-                    List.copyOf(verifiers), python, List.copyOf(problems));
+                    List.copyOf(verifiers), Collections.unmodifiableMap(python), List.copyOf(problems));
         }
     }
 

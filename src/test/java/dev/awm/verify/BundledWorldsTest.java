@@ -75,5 +75,13 @@ class BundledWorldsTest {
         assertThat(r.tools()).isGreaterThanOrEqualTo(30);
         assertThat(r.solved()).isEqualTo(10);
         assertThat(r.passedByNothing()).isZero();
+        // AWM's own verifiers for tasks 1 and 2 accept our reference solutions; its task 0 verifier accepts nothing
+        // (it wants the top-rated headphones overall, which cost over the task's $200 limit).
+        assertThat(r.awmPythonNotes()).hasSize(3);
+        if (PythonVerifier.python3().isPresent()) {
+            assertThat(r.awmPythonNotes().get(1)).isEqualTo("task 1: AWM's Python verifier says complete for the reference solution and others for doing nothing (agrees)");
+            assertThat(r.awmPythonNotes().get(2)).endsWith("(agrees)");
+            assertThat(r.awmPythonNotes().get(0)).contains("says others for the reference solution");
+        }
     }
 }

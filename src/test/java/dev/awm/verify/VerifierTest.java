@@ -77,7 +77,7 @@ class VerifierTest {
         TaskSpec.NearMiss notAMiss = new TaskSpec.NearMiss("actually right", right.solution().calls(), right.solution().answer());
         TaskSpec wrongSolution = new TaskSpec(1, w.tasks().get(1), right.checks(), right.answerChecks(),
                 new TaskSpec.Solution(List.of(new TaskSpec.Call("add_to_cart", Json.parse("{\"product_id\": 2}"))), "12.50"), List.of(notAMiss));
-        World broken = new World(w.scenario(), w.name(), w.description(), w.now(), w.tasks(), w.tables(), w.seed(), w.tools(), List.of(lax, wrongSolution), 0, List.of());
+        World broken = new World(w.scenario(), w.name(), w.description(), w.now(), w.tasks(), w.tables(), w.seed(), w.tools(), List.of(lax, wrongSolution), java.util.Map.of(), List.of());
         WorldCheck.Report bad = WorldCheck.run(WorldRuntime.load(broken));
         assertThat(bad.ok()).isFalse();
         assertThat(bad.passedByNothing()).isEqualTo(1);

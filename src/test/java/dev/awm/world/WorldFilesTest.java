@@ -23,7 +23,8 @@ class WorldFilesTest {
         assertThat(w.tables().stream().mapToInt(t -> t.indexes().size()).sum()).isEqualTo(42);
         assertThat(w.seedRowCount()).isEqualTo(133);
         assertThat(w.tasks()).hasSize(10);
-        assertThat(w.pythonVerifiers()).isEqualTo(3);
+        assertThat(w.pythonVerifiers()).containsOnlyKeys(0, 1, 2);
+        assertThat(w.pythonVerifiers().get(0)).contains("def verify_task_completion(");
 
         WorldRuntime rt = WorldRuntime.load(w);
         assertThat(rt.buildProblems()).isEmpty();
