@@ -57,14 +57,17 @@ public final class Verifier {
 
     private static CheckResult answer(SQLiteConnection db, TaskSpec.Check c, String answer) {
         try {
-            List<String> missing = new ArrayList<>();
+            List<String> missing = new ArrayList<>(), present = new ArrayList<>();
             int values = 0;
             for (Map<String, Object> row : read(db, c.sql())) {
                 for (Object v : row.values()) {
                     if (v == null) continue;
                     values++;
-                    if (!AnswerMatch.contains(answer, v)) missing.add(AnswerMatch.show(v));
+                    (AnswerMatch.contains(answer, v) ? present : missing).add(AnswerMatch.show(v));
                 }
+            }
+            if (c.absent()) {
+                return new CheckResult("answer", c.message(), present.isEmpty(), present.isEmpty() ? "none of " + values + " wrong values named" : "names what it should not: " + String.join(", ", present));
             }
             if (values == 0) return new CheckResult("answer", c.message(), false, "the check read no value to look for");
             return new CheckResult("answer", c.message(), missing.isEmpty(), missing.isEmpty() ? "all " + values + " values found" : "missing from the answer: " + String.join(", ", missing));

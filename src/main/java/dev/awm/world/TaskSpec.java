@@ -13,8 +13,15 @@ public record TaskSpec(int index, String task, List<Check> checks, List<Check> a
         this(index, task, checks, answerChecks, solution, List.of());
     }
 
-    /** A SELECT over {@code main} (final state) and {@code initial}; see docs/world-format.md for how it passes. */
-    public record Check(String sql, String message) {}
+    /**
+     * A SELECT over {@code main} (final state) and {@code initial}; see docs/world-format.md for how it passes. For an
+     * answer check, {@code absent} turns it around: none of the values it reads may appear in the answer.
+     */
+    public record Check(String sql, String message, boolean absent) {
+        public Check(String sql, String message) {
+            this(sql, message, false);
+        }
+    }
 
     public record Solution(List<Call> calls, String answer) {}
 

@@ -99,7 +99,7 @@ final class ToolsetJson {
         List<TaskSpec.Check> out = new ArrayList<>();
         for (JsonNode c : array) {
             if (c.isString()) out.add(new TaskSpec.Check(c.asString(), c.asString()));
-            else out.add(new TaskSpec.Check(c.path("sql").asString(""), c.path("message").asString(c.path("sql").asString(""))));
+            else out.add(new TaskSpec.Check(c.path("sql").asString(""), c.path("message").asString(c.path("sql").asString("")), c.path("absent").asBoolean(false)));
         }
         return List.copyOf(out);
     }

@@ -46,6 +46,8 @@ class BundledWorldsTest {
         assertThat(r.errors()).isEmpty();
         assertThat(r.solved()).isEqualTo(10);
         assertThat(r.passedByNothing()).isZero();
+        assertThat(world.verifiers()).allSatisfy(v -> assertThat(v.nearMisses()).as("near misses of task " + v.index()).hasSizeGreaterThanOrEqualTo(2));
+        assertThat(r.nearMissesRejected()).isEqualTo(r.nearMisses());
     }
 
     /** Issue 3's mix: at least 4 tasks of four or more calls, 3 checked answers, 3 that change several tables. */
@@ -75,6 +77,8 @@ class BundledWorldsTest {
         assertThat(r.tools()).isGreaterThanOrEqualTo(30);
         assertThat(r.solved()).isEqualTo(10);
         assertThat(r.passedByNothing()).isZero();
+        assertThat(r.nearMisses()).isGreaterThanOrEqualTo(20);
+        assertThat(r.nearMissesRejected()).isEqualTo(r.nearMisses());
         // AWM's own verifiers for tasks 1 and 2 accept our reference solutions; its task 0 verifier accepts nothing
         // (it wants the top-rated headphones overall, which cost over the task's $200 limit).
         assertThat(r.awmPythonNotes()).hasSize(3);

@@ -55,6 +55,18 @@ class VerifierTest {
     }
 
     @Test
+    void absentAnswerChecksRejectAnswersThatNameWrongValues() {
+        TaskSpec base = TestWorlds.tinyShop().verifier(1).orElseThrow();
+        TaskSpec strict = new TaskSpec(1, base.task(), base.checks(), List.of(base.answerChecks().get(0),
+                new TaskSpec.Check("SELECT title FROM initial.products WHERE stock = 0", "does not offer an out-of-stock product", true)), base.solution());
+        byte[] initial = shop.initialImage();
+        assertThat(Verifier.score(strict, initial, initial, "The Blue Mug, at $12.50").complete()).isTrue();
+        Verifier.Verdict both = Verifier.score(strict, initial, initial, "The Blue Mug at $12.50, or the Red Mug at $9.00");
+        assertThat(both.complete()).isFalse();
+        assertThat(both.checks().get(2).detail()).isEqualTo("names what it should not: Red Mug");
+    }
+
+    @Test
     void checksCannotWrite() {
         TaskSpec sneaky = new TaskSpec(0, "x", List.of(new TaskSpec.Check("DELETE FROM main.products", "m")), List.of(), new TaskSpec.Solution(List.of(), ""));
         Verifier.Verdict v = Verifier.score(sneaky, shop.initialImage(), shop.initialImage(), "");
