@@ -4,7 +4,10 @@ import dev.awm.mcp.McpEndpoint;
 import dev.awm.runtime.Instance;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.server.HttpServer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +43,9 @@ final class EnvCommand implements Runnable {
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE} (this machine only).")
         String host;
 
+        @Option(names = "--save", paramLabel = "DIR", description = "When the server stops, write DIR/initial.db and DIR/final.db, the inputs of `awm verify`.")
+        Path save;
+
         @Spec
         CommandSpec spec;
 
@@ -51,11 +57,29 @@ final class EnvCommand implements Runnable {
             McpEndpoint endpoint = new McpEndpoint(rt, "/mcp", session -> instance);
             HttpServer http = new HttpServer(host, port).mount("/mcp", endpoint.servlet).start();
             PrintWriter out = spec.commandLine().getOut();
+            if (save != null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> saveStates(rt, instance, out)));
+            }
             out.printf("Serving %s (%d tools, %d tasks) at http://%s:%d/mcp%n", rt.world.scenario(), rt.tools().size(), rt.world.tasks().size(), host, http.port());
-            out.println("Point any MCP client (Streamable HTTP) at that URL. Ctrl-C stops.");
+            out.println("Point any MCP client (Streamable HTTP) at that URL. Tasks: awm worlds --world " + rt.world.scenario() + " --tasks. Ctrl-C stops"
+                    + (save == null ? "." : " and saves the states to " + save + "."));
             out.flush();
             http.join();
             return 0;
+        }
+
+        private void saveStates(WorldRuntime rt, Instance instance, PrintWriter out) {
+            try {
+                Files.createDirectories(save);
+                Files.write(save.resolve("initial.db"), rt.initialImage());
+                Files.write(save.resolve("final.db"), instance.image());
+                out.printf("%nSaved %s and %s. Score a task with:%n  awm verify%s --world %s --task N --initial %s --final %s --answer \"...\"%n",
+                        save.resolve("initial.db"), save.resolve("final.db"), options.dir == null ? "" : " --dir " + options.dir, rt.world.scenario(),
+                        save.resolve("initial.db"), save.resolve("final.db"));
+            } catch (IOException | RuntimeException e) {
+                out.println("awm: could not save the states to " + save + ": " + e.getMessage());
+            }
+            out.flush();
         }
     }
 }

@@ -2,9 +2,16 @@ package dev.awm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.awm.TestWorlds;
+import dev.awm.runtime.Instance;
+import dev.awm.runtime.Json;
+import dev.awm.runtime.WorldRuntime;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The commands as a user types them: output, exit codes and the messages for bad input. */
@@ -25,7 +32,7 @@ class CliTest {
     void helpDocumentsEveryCommand() {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("demo", "worlds", "check", "call", "env", "bench");
+        assertThat(r.out()).contains("demo", "worlds", "check", "call", "env", "verify", "bench");
         assertThat(run("check", "--help").out()).contains("--dir", "--world", "Exit codes");
     }
 
@@ -60,6 +67,33 @@ class CliTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).containsPattern("tiny_shop\\s+3\\s+6\\s+4\\s+2\\s+2/2\\s+0\\s+4/4\\s+\\d+\\s+ok");
         assertThat(r.out()).contains("2 of 2 tasks solved through MCP by their reference solutions, 0 passed by doing nothing, 4 of 4 near misses rejected").contains("awm env start --world tiny_shop");
+    }
+
+    @Test
+    void verifyScoresAnEpisodeFromItsDatabaseFiles(@TempDir Path dir) throws Exception {
+        WorldRuntime shop = TestWorlds.tinyShopRuntime();
+        Path fin = dir.resolve("final.db");
+        try (Instance i = shop.newInstance()) {
+            i.call("add_to_cart", Json.parse("{\"product_id\": 1, \"quantity\": 2}"));
+            Files.write(fin, i.image());
+        }
+        String[] base = {"verify", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--final", fin.toString()};
+        Run done = run(concat(base, "--task", "0"));
+        assertThat(done.exit()).isZero();
+        assertThat(done.out()).contains("tiny_shop task 0: COMPLETE (2 of 2 checks passed)");
+        Run notDone = run(concat(base, "--task", "1", "--answer", "The Red Mug, $9.00", "--json"));
+        assertThat(notDone.exit()).isEqualTo(1);
+        assertThat(Json.parse(notDone.out()).path("fraction_passed").asDouble()).isEqualTo(0.0);
+        Path notADb = Files.writeString(dir.resolve("x.db"), "hello");
+        assertThat(run("verify", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--task", "0", "--final", notADb.toString()).err())
+                .contains("is not a SQLite database");
+        assertThat(run(concat(base, "--task", "7")).err()).contains("no verifier for task 7");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
