@@ -1,12 +1,17 @@
 package dev.awm.verify;
 
 import dev.awm.runtime.Instance;
+import dev.awm.runtime.SqlText;
+import dev.awm.runtime.Sqlite;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.world.TaskSpec;
 import dev.awm.world.World;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.sqlite.SQLiteConnection;
 
 /**
  * Proves a world: for every task, its reference solution run on a fresh instance completes it, while doing nothing
@@ -47,6 +52,7 @@ public final class WorldCheck {
     public static Report run(WorldRuntime rt, Function<Instance, TaskRun.ToolCaller> callerFor) {
         World w = rt.world;
         List<String> errors = new ArrayList<>(rt.problems());
+        if (rt.buildProblems().isEmpty()) errors.addAll(staticProblems(rt));
         List<TaskOutcome> outcomes = new ArrayList<>();
         int solved = 0, nothing = 0, misses = 0, rejected = 0;
         if (rt.servable()) {
@@ -117,6 +123,37 @@ public final class WorldCheck {
             return "says " + onSolution + " for the reference solution and " + onNothing + " for doing nothing"
                     + (onSolution.complete() && !onNothing.complete() ? " (agrees)" : " (disagrees)");
         }).orElse("was not run: no python3 on PATH");
+    }
+
+    /** Every check must be a single SELECT that prepares against the two states, before anything runs. */
+    static List<String> staticProblems(WorldRuntime rt) {
+        List<String> problems = new ArrayList<>();
+        byte[] image = rt.initialImage();
+        try (SQLiteConnection db = Sqlite.openPair(image, image)) {
+            for (TaskSpec spec : rt.world.verifiers()) {
+                List<TaskSpec.Check> all = new ArrayList<>(spec.checks());
+                all.addAll(spec.answerChecks());
+                for (int i = 0; i < all.size(); i++) {
+                    String at = "task " + spec.index() + " check " + (i + 1) + " ('" + all.get(i).message() + "')";
+                    SqlText sql = SqlText.parse(all.get(i).sql());
+                    String refusal = sql.refusal(SqlText.READ_KEYWORDS);
+                    if (refusal != null) {
+                        problems.add(at + ": the statement " + refusal);
+                    } else if (!sql.params().isEmpty()) {
+                        problems.add(at + ": checks take no parameters; found " + sql.params().get(0));
+                    } else {
+                        try (PreparedStatement ps = db.prepareStatement(sql.jdbc())) {
+                            // prepared: tables and columns exist in main and initial
+                        } catch (SQLException e) {
+                            problems.add(at + ": does not prepare against the schema: " + e.getMessage().replaceFirst("^\\[[A-Z_]+\\]\\s*", ""));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            problems.add("the verifiers could not be checked: " + e.getMessage());
+        }
+        return problems;
     }
 
     private static String failed(Verifier.Verdict v) {

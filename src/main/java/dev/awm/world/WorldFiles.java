@@ -176,7 +176,12 @@ public final class WorldFiles {
             List<TaskSpec> verifiers = new ArrayList<>();
             for (JsonNode v : lines.getOrDefault(VERIFIER, List.of())) {
                 if (v.has("verification") && !v.has("verifier")) continue; // AWM's Python verifier under the plain name
-                ToolsetJson.parseTaskSpec(v, problems).ifPresent(verifiers::add);
+                ToolsetJson.parseTaskSpec(v, problems).ifPresent(spec -> {
+                    String at = v.path("_at").asString();
+                    if (spec.index() < 0 || spec.index() >= tasks.size()) problems.add(at + ": task_idx " + spec.index() + " names no task (there are " + tasks.size() + ")");
+                    else if (verifiers.stream().anyMatch(x -> x.index() == spec.index())) problems.add(at + ": a second verifier for task " + spec.index() + "; the first is used");
+                    else verifiers.add(spec);
+                });
             }
             Map<Integer, String> python = new TreeMap<>();
             Stream.concat(lines.getOrDefault(PY_VERIFIER, List.of()).stream(), lines.getOrDefault(VERIFIER, List.of()).stream())

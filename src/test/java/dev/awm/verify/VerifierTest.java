@@ -67,6 +67,18 @@ class VerifierTest {
     }
 
     @Test
+    void brokenCheckSqlIsFoundBeforeAnythingRuns() {
+        World w = TestWorlds.tinyShop();
+        TaskSpec typo = new TaskSpec(0, w.tasks().get(0), List.of(new TaskSpec.Check("SELECT COUNT(*) FROM main.cart_itemz", "typo")), List.of(),
+                w.verifier(0).orElseThrow().solution());
+        TaskSpec param = new TaskSpec(1, w.tasks().get(1), List.of(new TaskSpec.Check("SELECT :x", "param")), List.of(), w.verifier(1).orElseThrow().solution());
+        World broken = new World(w.scenario(), w.name(), w.description(), w.now(), w.tasks(), w.tables(), w.seed(), w.tools(), List.of(typo, param), java.util.Map.of(), List.of());
+        assertThat(WorldCheck.staticProblems(WorldRuntime.load(broken)))
+                .anyMatch(p -> p.startsWith("task 0 check 1 ('typo'): does not prepare") && p.contains("no such table: main.cart_itemz"))
+                .anyMatch(p -> p.startsWith("task 1 check 1 ('param'): checks take no parameters"));
+    }
+
+    @Test
     void checksCannotWrite() {
         TaskSpec sneaky = new TaskSpec(0, "x", List.of(new TaskSpec.Check("DELETE FROM main.products", "m")), List.of(), new TaskSpec.Solution(List.of(), ""));
         Verifier.Verdict v = Verifier.score(sneaky, shop.initialImage(), shop.initialImage(), "");

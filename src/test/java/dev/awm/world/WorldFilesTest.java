@@ -68,6 +68,16 @@ class WorldFilesTest {
     }
 
     @Test
+    void verifiersForMissingOrRepeatedTasksAreReported(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("gen_tasks.jsonl"), "{\"scenario\": \"x\", \"tasks\": [\"a\"]}\n");
+        String line = "{\"scenario\": \"x\", \"task_idx\": %d, \"verifier\": {\"checks\": [\"SELECT 1\"]}, \"solution\": {\"calls\": []}}\n";
+        Files.writeString(dir.resolve("gen_verifier.jsonl"), line.formatted(0) + line.formatted(0) + line.formatted(4));
+        World w = WorldFiles.load(dir).get(0);
+        assertThat(w.verifiers()).hasSize(1);
+        assertThat(w.problems()).anyMatch(p -> p.contains("line 2: a second verifier for task 0")).anyMatch(p -> p.contains("line 3: task_idx 4 names no task"));
+    }
+
+    @Test
     void failingSeedRowsAreListedWithTheirStatement(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("gen_db.jsonl"), "{\"scenario\": \"x\", \"db_schema\": {\"tables\": [{\"name\": \"t\", \"ddl\": \"CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 0))\", \"indexes\": []}]}}\n");
         Files.writeString(dir.resolve("gen_sample.jsonl"), "{\"scenario\": \"x\", \"sample_data\": {\"tables\": [{\"table_name\": \"t\", \"insert_statements\": [\"INSERT INTO t VALUES (1, 5)\", \"INSERT INTO t VALUES (2, -1)\"]}]}}\n");
