@@ -60,13 +60,19 @@ public final class Verifier {
             List<String> missing = new ArrayList<>(), present = new ArrayList<>();
             int values = 0;
             for (Map<String, Object> row : read(db, c.sql())) {
+                List<String> rowMissing = new ArrayList<>();
+                boolean rowNamed = false;
                 for (Object v : row.values()) {
                     if (v == null) continue;
                     values++;
-                    (AnswerMatch.contains(answer, v) ? present : missing).add(AnswerMatch.show(v));
+                    boolean named = AnswerMatch.contains(answer, v);
+                    (named ? present : rowMissing).add(AnswerMatch.show(v));
+                    rowNamed |= named;
                 }
+                if (c.match() != TaskSpec.Match.ANY_PER_ROW) missing.addAll(rowMissing);
+                else if (!rowNamed && !rowMissing.isEmpty()) missing.add(String.join(" or ", rowMissing));
             }
-            if (c.absent()) {
+            if (c.match() == TaskSpec.Match.NONE) {
                 return new CheckResult("answer", c.message(), present.isEmpty(), present.isEmpty() ? "none of " + values + " wrong values named" : "names what it should not: " + String.join(", ", present));
             }
             if (values == 0) return new CheckResult("answer", c.message(), false, "the check read no value to look for");

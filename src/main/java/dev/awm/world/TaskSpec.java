@@ -15,13 +15,16 @@ public record TaskSpec(int index, String task, List<Check> checks, List<Check> a
 
     /**
      * A SELECT over {@code main} (final state) and {@code initial}; see docs/world-format.md for how it passes. For an
-     * answer check, {@code absent} turns it around: none of the values it reads may appear in the answer.
+     * answer check, {@code match} says which of the values it reads the answer must name.
      */
-    public record Check(String sql, String message, boolean absent) {
+    public record Check(String sql, String message, Match match) {
         public Check(String sql, String message) {
-            this(sql, message, false);
+            this(sql, message, Match.ALL);
         }
     }
+
+    /** How an answer check reads: every value named, at least one value of each row (alternative forms), or none. */
+    public enum Match { ALL, ANY_PER_ROW, NONE }
 
     public record Solution(List<Call> calls, String answer) {}
 

@@ -99,7 +99,11 @@ final class ToolsetJson {
         List<TaskSpec.Check> out = new ArrayList<>();
         for (JsonNode c : array) {
             if (c.isString()) out.add(new TaskSpec.Check(c.asString(), c.asString()));
-            else out.add(new TaskSpec.Check(c.path("sql").asString(""), c.path("message").asString(c.path("sql").asString("")), c.path("absent").asBoolean(false)));
+            else {
+                TaskSpec.Match match = c.path("absent").asBoolean(false) ? TaskSpec.Match.NONE
+                        : c.path("any").asBoolean(false) ? TaskSpec.Match.ANY_PER_ROW : TaskSpec.Match.ALL;
+                out.add(new TaskSpec.Check(c.path("sql").asString(""), c.path("message").asString(c.path("sql").asString("")), match));
+            }
         }
         return List.copyOf(out);
     }

@@ -58,7 +58,7 @@ class VerifierTest {
     void absentAnswerChecksRejectAnswersThatNameWrongValues() {
         TaskSpec base = TestWorlds.tinyShop().verifier(1).orElseThrow();
         TaskSpec strict = new TaskSpec(1, base.task(), base.checks(), List.of(base.answerChecks().get(0),
-                new TaskSpec.Check("SELECT title FROM initial.products WHERE stock = 0", "does not offer an out-of-stock product", true)), base.solution());
+                new TaskSpec.Check("SELECT title FROM initial.products WHERE stock = 0", "does not offer an out-of-stock product", TaskSpec.Match.NONE)), base.solution());
         byte[] initial = shop.initialImage();
         assertThat(Verifier.score(strict, initial, initial, "The Blue Mug, at $12.50").complete()).isTrue();
         Verifier.Verdict both = Verifier.score(strict, initial, initial, "The Blue Mug at $12.50, or the Red Mug at $9.00");
@@ -76,6 +76,19 @@ class VerifierTest {
         assertThat(WorldCheck.staticProblems(WorldRuntime.load(broken)))
                 .anyMatch(p -> p.startsWith("task 0 check 1 ('typo'): does not prepare") && p.contains("no such table: main.cart_itemz"))
                 .anyMatch(p -> p.startsWith("task 1 check 1 ('param'): checks take no parameters"));
+    }
+
+    @Test
+    void anyPerRowChecksAcceptEitherFormOfEachValue() {
+        TaskSpec base = TestWorlds.tinyShop().verifier(1).orElseThrow();
+        TaskSpec forms = new TaskSpec(1, base.task(), List.of(), List.of(new TaskSpec.Check(
+                "SELECT title, 'product #' || id FROM initial.products WHERE stock > 0 ORDER BY id", "names each product in stock", TaskSpec.Match.ANY_PER_ROW)), base.solution());
+        byte[] initial = shop.initialImage();
+        assertThat(Verifier.score(forms, initial, initial, "The Blue Mug and the Teapot").complete()).isTrue();
+        assertThat(Verifier.score(forms, initial, initial, "product #1 and the teapot").complete()).isTrue();
+        Verifier.Verdict half = Verifier.score(forms, initial, initial, "Just the Blue Mug");
+        assertThat(half.complete()).isFalse();
+        assertThat(half.checks().get(0).detail()).isEqualTo("missing from the answer: Teapot or product #3");
     }
 
     @Test
