@@ -60,16 +60,22 @@ public final class Bench {
 
     public void instances(int n) {
         Timing create = time(n, () -> world.newInstance().close());
+        TaskSpec.Call read = typicalRead;
+        Timing createAndCall = read == null ? null : time(n, () -> {
+            try (Instance i = world.newInstance()) {
+                i.call(read.tool(), read.arguments());
+            }
+        });
         try (Instance a = world.newInstance()) {
             Timing reset = time(n, a::reset);
             TaskSpec.Call write = firstCall(false);
             if (write != null) a.call(write.tool(), write.arguments());
             Timing fork = time(n, () -> a.fork().close());
             row("instance create (copy of the template)", create, "median < 300 us");
+            if (createAndCall != null) row("create + first call (SQLite parses the schema)", createAndCall, "-");
             row("instance reset", reset, "median < 300 us");
             row("instance fork (copy of a live instance)", fork, "median < 300 us");
         }
-        TaskSpec.Call read = typicalRead;
         if (read != null) {
             try (Instance a = world.newInstance()) {
                 row("tool call in process: " + read.tool(), time(n, () -> a.call(read.tool(), read.arguments())), "-");

@@ -33,6 +33,8 @@ public final class Instance implements AutoCloseable {
     private SQLiteConnection db;
     private StatementCache statements;
     private volatile long deadlineNanos = Long.MAX_VALUE;
+    private long maxPages;
+    private boolean growthCapped;
 
     Instance(WorldRuntime world, byte[] image) throws SQLException {
         this.id = world.world.scenario() + "-" + IDS.incrementAndGet();
@@ -43,10 +45,8 @@ public final class Instance implements AutoCloseable {
 
     private SQLiteConnection connect(byte[] image) throws SQLException {
         SQLiteConnection c = Sqlite.open(image);
-        try (java.sql.Statement s = c.createStatement()) {
-            // An episode may grow its database by GROWTH_PAGES at most, so that one runaway tool cannot exhaust the host.
-            s.execute("PRAGMA max_page_count = " + (image.length / PAGE_BYTES + GROWTH_PAGES));
-        }
+        maxPages = image.length / PAGE_BYTES + GROWTH_PAGES;
+        growthCapped = false;
         c.setAutoCommit(false);
         ProgressHandler.setHandler(c, 2_000, new ProgressHandler() {
             @Override
@@ -72,6 +72,7 @@ public final class Instance implements AutoCloseable {
         lock.lock();
         try {
             deadlineNanos = System.nanoTime() + world.callBudgetNanos;
+            capGrowth();
             ToolResult result = run(tool, tool.arguments(args));
             if (result.error()) db.rollback();
             else db.commit();
@@ -89,6 +90,19 @@ public final class Instance implements AutoCloseable {
             deadlineNanos = Long.MAX_VALUE;
             lock.unlock();
         }
+    }
+
+    /**
+     * An episode may grow its database by GROWTH_PAGES at most, so that one runaway tool cannot exhaust the host. Set
+     * on the first call rather than at creation: the pragma makes SQLite parse the schema, which the first call's
+     * statements need anyway, and instances that are never called stay cheap.
+     */
+    private void capGrowth() throws SQLException {
+        if (growthCapped) return;
+        try (java.sql.Statement s = db.createStatement()) {
+            s.execute("PRAGMA max_page_count = " + maxPages);
+        }
+        growthCapped = true;
     }
 
     private ToolResult run(CompiledTool tool, Map<String, Object> args) throws SQLException {
