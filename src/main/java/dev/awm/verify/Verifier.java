@@ -2,6 +2,7 @@ package dev.awm.verify;
 
 import dev.awm.runtime.Sqlite;
 import dev.awm.runtime.SqlText;
+import dev.awm.runtime.StateDiff;
 import dev.awm.world.TaskSpec;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,6 +38,7 @@ public final class Verifier {
         List<CheckResult> results = new ArrayList<>();
         try (SQLiteConnection db = Sqlite.openPair(initial, fin)) {
             for (TaskSpec.Check c : spec.checks()) results.add(state(db, c));
+            if (spec.unchangedExcept() != null) results.add(unchangedExcept(spec.unchangedExcept(), initial, fin));
             for (TaskSpec.Check c : spec.answerChecks()) results.add(answer(db, c, answer == null ? "" : answer));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the two states for verification: " + e.getMessage(), e);
@@ -53,6 +55,17 @@ public final class Verifier {
         } catch (SQLException | RuntimeException e) {
             return new CheckResult("state", c.message(), false, "the check failed to run: " + e.getMessage());
         }
+    }
+
+    private static CheckResult unchangedExcept(List<String> allowed, byte[] initial, byte[] fin) {
+        String message = allowed.isEmpty() ? "nothing in the database changed" : "only " + String.join(", ", allowed) + " changed";
+        List<String> others = new ArrayList<>();
+        StateDiff.between(initial, fin).tables().forEach((table, d) -> {
+            if (!allowed.contains(table)) {
+                others.add(table + " (" + d.inserted().size() + " inserted, " + d.updated().size() + " updated, " + d.deleted().size() + " deleted)");
+            }
+        });
+        return new CheckResult("state", message, others.isEmpty(), others.isEmpty() ? "no other table changed" : "also changed: " + String.join(", ", others));
     }
 
     private static CheckResult answer(SQLiteConnection db, TaskSpec.Check c, String answer) {

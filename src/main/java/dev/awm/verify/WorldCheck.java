@@ -130,7 +130,13 @@ public final class WorldCheck {
         List<String> problems = new ArrayList<>();
         byte[] image = rt.initialImage();
         try (SQLiteConnection db = Sqlite.openPair(image, image)) {
+            List<String> tables = rt.world.tables().stream().map(dev.awm.world.World.Table::name).toList();
             for (TaskSpec spec : rt.world.verifiers()) {
+                if (spec.unchangedExcept() != null) {
+                    for (String t : spec.unchangedExcept()) {
+                        if (!tables.contains(t)) problems.add("task " + spec.index() + ": unchanged_except names " + t + ", which is not a table of this world");
+                    }
+                }
                 List<TaskSpec.Check> all = new ArrayList<>(spec.checks());
                 all.addAll(spec.answerChecks());
                 for (int i = 0; i < all.size(); i++) {

@@ -7,10 +7,15 @@ import tools.jackson.databind.JsonNode;
  * A task's verifier and reference solution (one line of gen_verifier.jsonl), and the near misses its verifier must
  * reject: plausible wrong ways to do the task (the wrong record, half the work, collateral damage, a wrong answer).
  */
-public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, Solution solution, List<NearMiss> nearMisses) {
+public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, Solution solution,
+        List<NearMiss> nearMisses) {
+
+    public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, Solution solution, List<NearMiss> nearMisses) {
+        this(index, task, checks, answerChecks, null, solution, nearMisses);
+    }
 
     public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, Solution solution) {
-        this(index, task, checks, answerChecks, solution, List.of());
+        this(index, task, checks, answerChecks, null, solution, List.of());
     }
 
     /**

@@ -73,7 +73,7 @@ final class ToolsetJson {
         JsonNode verifier = line.path("verifier");
         List<TaskSpec.Check> checks = checks(verifier.path("checks"));
         List<TaskSpec.Check> answer = checks(verifier.path("answer"));
-        if (checks.isEmpty() && answer.isEmpty()) {
+        if (checks.isEmpty() && answer.isEmpty() && !verifier.has("unchanged_except")) {
             problems.add(at + ": the verifier has no \"checks\" and no \"answer\" checks");
             return Optional.empty();
         }
@@ -83,7 +83,8 @@ final class ToolsetJson {
         for (JsonNode m : line.path("near_misses")) {
             misses.add(new TaskSpec.NearMiss(m.path("why").asString("near miss " + (misses.size() + 1)), calls(m.path("calls")), m.path("answer").asString("")));
         }
-        return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, solution, List.copyOf(misses)));
+        List<String> unchangedExcept = verifier.has("unchanged_except") ? WorldFiles.strings(verifier.get("unchanged_except")) : null;
+        return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, unchangedExcept, solution, List.copyOf(misses)));
     }
 
     private static List<TaskSpec.Call> calls(JsonNode array) {

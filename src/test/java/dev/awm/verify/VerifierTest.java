@@ -92,6 +92,23 @@ class VerifierTest {
     }
 
     @Test
+    void unchangedExceptCatchesCollateralDamageAnywhere() {
+        TaskSpec base = TestWorlds.tinyShop().verifier(0).orElseThrow();
+        TaskSpec guarded = new TaskSpec(0, base.task(), base.checks(), List.of(), List.of("cart_items"), base.solution(), List.of());
+        WorldRuntime rt = dev.awm.runtime.InstanceTestSupport.withRestock();
+        byte[] initial = rt.initialImage();
+        try (Instance i = rt.newInstance()) {
+            i.call("add_to_cart", Json.parse("{\"product_id\": 1, \"quantity\": 2}"));
+            assertThat(Verifier.score(guarded, initial, i.image(), "").complete()).isTrue();
+            i.call("restock", Json.parse("{}"));
+            Verifier.Verdict v = Verifier.score(guarded, initial, i.image(), "");
+            assertThat(v.complete()).isFalse();
+            assertThat(v.checks()).filteredOn(c -> !c.passed()).singleElement()
+                    .satisfies(c -> assertThat(c.detail()).isEqualTo("also changed: products (0 inserted, 1 updated, 0 deleted)"));
+        }
+    }
+
+    @Test
     void checksCannotWrite() {
         TaskSpec sneaky = new TaskSpec(0, "x", List.of(new TaskSpec.Check("DELETE FROM main.products", "m")), List.of(), new TaskSpec.Solution(List.of(), ""));
         Verifier.Verdict v = Verifier.score(sneaky, shop.initialImage(), shop.initialImage(), "");
