@@ -8,7 +8,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -22,10 +21,6 @@ public final class McpToolClient implements TaskRun.ToolCaller, AutoCloseable {
         var transport = HttpClientStreamableHttpTransport.builder(baseUrl).endpoint(endpoint).build();
         this.client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).clientInfo(new McpSchema.Implementation("awm-demo", "1")).build();
         client.initialize();
-    }
-
-    public List<McpSchema.Tool> listTools() {
-        return client.listTools().tools();
     }
 
     @Override

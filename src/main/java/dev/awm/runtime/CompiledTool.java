@@ -10,7 +10,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /** A tool whose statements have been parsed and whose input schema compiled, ready to run on any instance. */
@@ -68,9 +67,5 @@ public final class CompiledTool {
             if (!e.getValue().isNull()) values.put(e.getKey(), Json.plain(e.getValue()));
         }
         return values;
-    }
-
-    static String describe(List<String> problems) {
-        return problems.stream().collect(Collectors.joining("; "));
     }
 }

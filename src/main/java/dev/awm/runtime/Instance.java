@@ -67,7 +67,7 @@ public final class Instance implements AutoCloseable {
         if (!args.isObject()) return ToolResult.failed("Invalid arguments for " + toolName + ": expected a JSON object of named arguments.");
         List<String> invalid = tool.validate(args);
         if (!invalid.isEmpty()) {
-            return ToolResult.failed("Invalid arguments for " + toolName + ": " + CompiledTool.describe(invalid) + ". Nothing was changed.");
+            return ToolResult.failed("Invalid arguments for " + toolName + ": " + String.join("; ", invalid) + ". Nothing was changed.");
         }
         lock.lock();
         try {
@@ -178,7 +178,7 @@ public final class Instance implements AutoCloseable {
             return "The call ran longer than its time budget of " + world.callBudgetNanos / 1_000_000 + " ms and was rolled back. Narrow the request and try again.";
         }
         int open = m.indexOf('('), close = m.lastIndexOf(')');
-        String detail = open >= 0 && close > open ? m.substring(open + 1, close) : m.replaceFirst("^\\[[A-Z_]+\\]\\s*", "");
+        String detail = open >= 0 && close > open ? m.substring(open + 1, close) : Sqlite.message(e);
         if (m.contains("SQLITE_FULL")) {
             return "The world's database is full: this episode has written more than the " + GROWTH_PAGES * PAGE_BYTES / (1024 * 1024)
                     + " MiB an instance may grow by. Nothing was changed.";

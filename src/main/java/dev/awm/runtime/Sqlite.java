@@ -81,6 +81,12 @@ public final class Sqlite {
         }
     }
 
+    /** SQLite's message without the driver's "[SQLITE_...]" prefix and constraint wrapper, as a user should read it. */
+    public static String message(SQLException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.replaceFirst("^\\[[A-Z_]+\\]\\s*", "").replaceFirst("^A [A-Z]+ constraint failed \\((.*)\\)$", "$1");
+    }
+
     static Object value(Object v) {
         return v instanceof Integer i ? Long.valueOf(i) : v;
     }

@@ -79,7 +79,7 @@ public final class ToolsetChecker {
                 }
                 columns = resultColumns(ps);
             } catch (SQLException e) {
-                problems.add(at + ": does not prepare against the schema: " + WorldRuntime.clean(e) + " in: " + WorldRuntime.abbreviate(step.sql()));
+                problems.add(at + ": does not prepare against the schema: " + Sqlite.message(e) + " in: " + WorldRuntime.abbreviate(step.sql()));
             }
             if (step instanceof Tool.Guard g) {
                 Matcher m = Templates.PLACEHOLDER.matcher(g.error());

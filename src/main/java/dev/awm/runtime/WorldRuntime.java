@@ -81,7 +81,7 @@ public final class WorldRuntime {
                 try {
                     s.execute(t.ddl());
                 } catch (SQLException e) {
-                    problems.add("table " + t.name() + ": its DDL fails: " + clean(e));
+                    problems.add("table " + t.name() + ": its DDL fails: " + Sqlite.message(e));
                 }
             }
             for (World.Table t : world.tables()) {
@@ -89,7 +89,7 @@ public final class WorldRuntime {
                     try {
                         s.execute(index);
                     } catch (SQLException e) {
-                        problems.add("table " + t.name() + ": index fails: " + clean(e) + " in: " + index);
+                        problems.add("table " + t.name() + ": index fails: " + Sqlite.message(e) + " in: " + index);
                     }
                 }
             }
@@ -99,7 +99,7 @@ public final class WorldRuntime {
                     try {
                         s.execute(seed.inserts().get(i));
                     } catch (SQLException e) {
-                        problems.add("seed " + seed.table() + " insert " + (i + 1) + ": " + clean(e) + " in: " + abbreviate(seed.inserts().get(i)));
+                        problems.add("seed " + seed.table() + " insert " + (i + 1) + ": " + Sqlite.message(e) + " in: " + abbreviate(seed.inserts().get(i)));
                     }
                 }
             }
@@ -108,11 +108,6 @@ public final class WorldRuntime {
                 problems.add("seed " + row.get("table") + " row " + row.get("rowid") + ": its foreign key to " + row.get("parent") + " points at no row");
             }
         }
-    }
-
-    static String clean(SQLException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        return m.replaceFirst("^\\[[A-Z_]+\\]\\s*", "").replaceFirst("^A [A-Z]+ constraint failed \\((.*)\\)$", "$1");
     }
 
     static String abbreviate(String s) {

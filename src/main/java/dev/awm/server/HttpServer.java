@@ -53,10 +53,6 @@ public final class HttpServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    public String host() {
-        return connector.getHost();
-    }
-
     public void join() throws InterruptedException {
         jetty.join();
     }

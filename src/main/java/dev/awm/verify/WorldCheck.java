@@ -151,7 +151,7 @@ public final class WorldCheck {
                         try (PreparedStatement ps = db.prepareStatement(sql.jdbc())) {
                             // prepared: tables and columns exist in main and initial
                         } catch (SQLException e) {
-                            problems.add(at + ": does not prepare against the schema: " + e.getMessage().replaceFirst("^\\[[A-Z_]+\\]\\s*", ""));
+                            problems.add(at + ": does not prepare against the schema: " + Sqlite.message(e));
                         }
                     }
                 }
