@@ -2,12 +2,14 @@ package dev.awm.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.awm.Prerequisite;
 import dev.awm.TestWorlds;
 import dev.awm.runtime.Instance;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.server.HttpServer;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,16 +48,44 @@ class McpConformanceTest {
 
     @AfterAll
     static void stop() {
-        endpoint.close();
-        http.close();
-        instance.close();
+        if (endpoint != null) endpoint.close();
+        if (http != null) http.close();
+        if (instance != null) instance.close();
     }
 
-    /** `./mvnw verify` on a fresh machine installs the client itself; .ci/run does it up front. */
+    /**
+     * Needs Node.js (skipped without it, see {@link Prerequisite}); installs the client with npm on first use. npm gets
+     * no standard input and writes to a log file: this JVM's standard streams are Surefire's channel to Maven.
+     */
     static void installClient() throws Exception {
+        Prerequisite.require(runs("node", "--version") && runs("npm", "--version"),
+                "Node.js and npm are not on PATH: this test drives awm with the official TypeScript MCP SDK client (" + CLIENT + "); install Node.js 18 or newer to run it");
         if (Files.isDirectory(CLIENT.resolve("node_modules/@modelcontextprotocol/sdk"))) return;
-        Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(CLIENT.toFile()).inheritIO().start();
-        assertThat(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0).as("npm ci in " + CLIENT + " (needs Node.js and npm)").isTrue();
+        Path log = Files.createDirectories(Path.of("target")).resolve("mcp-client-npm-ci.log");
+        Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(CLIENT.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        p.getOutputStream().close();
+        boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) p.destroyForcibly();
+        if (!finished || p.exitValue() != 0) {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            throw new AssertionError("npm ci in " + CLIENT + (finished ? " failed (exit " + p.exitValue() + ")" : " did not finish in 5 minutes")
+                    + "; the end of " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+        }
+    }
+
+    /** Whether {@code command} runs and exits 0 (false when it is not on PATH). */
+    static boolean runs(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static JsonNode runClient(String scenario) throws Exception {
