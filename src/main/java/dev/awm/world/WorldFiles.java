@@ -32,6 +32,8 @@ public final class WorldFiles {
             PY_VERIFIER = "gen_verifier.pure_code.jsonl";
     private static final List<String> STAGE_FILES = List.of(SCENARIO, TASKS, DB, SAMPLE, ENVS, VERIFIER, PY_VERIFIER);
     private static final String BUNDLED_INDEX = "/worlds/index.txt";
+    /** What follows "no SQL toolset" in a world's problems; it names a command only once that command exists. */
+    public static final String NO_SQL_TOOLSET_HINT = "awm cannot serve it yet";
 
     private WorldFiles() {}
 
@@ -169,8 +171,8 @@ public final class WorldFiles {
 
             Optional<List<Tool>> tools = Optional.empty();
             JsonNode envs = first(ENVS);
-            if (envs == null) problems.add("no toolset (" + ENVS + "): run `awm gen env` to synthesize one");
-            else if (envs.has("full_code") && !envs.has("toolset")) problems.add("its toolset is AWM Python code (full_code), which awm never executes: run `awm gen env` to synthesize a SQL toolset from its spec");
+            if (envs == null) problems.add("no SQL toolset (" + ENVS + "); " + NO_SQL_TOOLSET_HINT);
+            else if (envs.has("full_code") && !envs.has("toolset")) problems.add("no SQL toolset: its toolset (" + ENVS + ") is AWM Python code (full_code), which awm never executes; " + NO_SQL_TOOLSET_HINT);
             else tools = Optional.of(ToolsetJson.parseTools(envs.path("toolset"), envs.path("_at").asString(), problems));
 
             List<TaskSpec> verifiers = new ArrayList<>();

@@ -40,7 +40,7 @@ class WorldFilesTest {
 
     @Test
     void whatAPublishedWorldLacksIsSaidNotThrown() {
-        List<World> all = WorldFiles.load(TestWorlds.AWM1K);
+        List<World> all = WorldFiles.load(TestWorlds.awm1kDir());
         assertThat(all).extracting(World::scenario).contains("e_commerce_33", "content_platform_1", "code_hosting_2", "communication_messaging_1");
         World codeHosting = all.stream().filter(w -> w.scenario().equals("code_hosting_2")).findFirst().orElseThrow();
         assertThat(codeHosting.problems()).anyMatch(p -> p.contains("no seed data"));
@@ -57,7 +57,7 @@ class WorldFilesTest {
         Files.writeString(dir.resolve("gen_envs.jsonl"), "{\"scenario\": \"x\", \"full_code\": \"from fastapi import FastAPI\"}\n");
         World w = WorldFiles.load(dir).get(0);
         assertThat(w.tools()).isEmpty();
-        assertThat(w.problems()).anyMatch(p -> p.contains("AWM Python code") && p.contains("awm gen env"));
+        assertThat(w.problems()).anyMatch(p -> p.contains("AWM Python code") && p.contains(WorldFiles.NO_SQL_TOOLSET_HINT));
     }
 
     @Test
