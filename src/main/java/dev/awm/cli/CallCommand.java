@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CallCommand implements Callable<Integer> {
 
     @Mixin
-    WorldOptions options;
+    WorldOptions.One options;
 
     @Parameters(index = "0", paramLabel = "TOOL", description = "The tool's name (see awm worlds --tools).")
     String tool;
@@ -32,7 +32,7 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        WorldRuntime rt = options.loadOne();
+        WorldRuntime rt = options.load();
         if (!rt.buildProblems().isEmpty()) throw new IllegalStateException(rt.world.scenario() + " cannot be instantiated: " + String.join("; ", rt.buildProblems()));
         try (Instance instance = rt.newInstance()) {
             ToolResult r;

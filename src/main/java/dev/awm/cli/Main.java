@@ -1,7 +1,12 @@
 package dev.awm.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "awm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         usageHelpAutoWidth = true,
@@ -11,7 +16,7 @@ import picocli.CommandLine.Command;
             "%nWithout --dir, commands use the worlds bundled in awm. --dir reads a world set in AWM's stage layout (gen_db.jsonl, gen_sample.jsonl, gen_tasks.jsonl, gen_envs.jsonl, gen_verifier.jsonl), such as AWM-1K's.",
             ""},
         subcommands = {DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class, VerifyCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+            Main.Help.class},
         footer = {"", "Start with: awm demo",
             "Then:       awm worlds --tasks, awm check, awm env start --world banking_1",
             "Formats:    docs/world-format.md"})
@@ -38,11 +43,49 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** {@code awm help env start}: the help of a command at any depth (picocli's own help command reads one level). */
+    @Command(name = "help", helpCommand = true, usageHelpAutoWidth = true,
+            description = "Show the help of a command, e.g. awm help env start.")
+    static final class Help implements Runnable {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "A command and its subcommands. Default: awm itself.")
+        List<String> path = List.of();
+
+        @Override
+        public void run() {
+            CommandLine command = spec.parent().commandLine();
+            for (String name : path) {
+                CommandLine sub = command.getSubcommands().get(name);
+                if (sub == null) {
+                    throw new IllegalArgumentException("no command '" + name + "' in " + command.getCommandSpec().qualifiedName()
+                            + "; its commands: " + String.join(", ", command.getSubcommands().keySet()));
+                }
+                command = sub;
+            }
+            command.usage(spec.commandLine().getOut());
+        }
+    }
+
+    /** The version and commit the build wrote into {@code dev/awm/version.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"awm " + (v == null ? "dev" : v)};
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/dev/awm/version.properties")) {
+                if (in != null) p.load(in);
+            }
+            String version = filled(p.getProperty("version"));
+            String commit = filled(p.getProperty("commit"));
+            return new String[] {"awm " + (version == null ? "(version unknown: built without Maven)" : version)
+                    + (commit == null ? "" : " (git " + commit + ("true".equals(p.getProperty("modified")) ? ", with uncommitted changes)" : ")"))};
+        }
+
+        /** A value the build filled in, or null where it left the placeholder (no git, or not built by Maven). */
+        private static String filled(String value) {
+            return value == null || value.isBlank() || value.contains("${") ? null : value;
         }
     }
 }

@@ -1,16 +1,24 @@
 package dev.awm.cli;
 
 import dev.awm.runtime.Json;
+import dev.awm.runtime.Sqlite;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.verify.Verifier;
 import dev.awm.world.TaskSpec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,15 +27,18 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Score one episode: a task's checks over the final database and the agent's answer.",
-            "%nThe final state is a SQLite file, such as the final.db that `awm env start --save DIR` writes when it stops. The initial state defaults to the world's fresh state; pass --initial for worlds whose seed rows depend on the clock (AWM-1K's use datetime('now')).",
+            "%nThe final state is a SQLite file, such as the final.db that `awm env start --save DIR` writes when it stops. The initial state defaults to the world's fresh state; pass --initial for worlds whose seed rows depend on the clock (AWM-1K's use datetime('now')). Both must be states of the world named: a database with another schema is refused.",
             "%nExample:  awm verify --world banking_1 --task 4 --final run/final.db --answer \"Moved $300.\""},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:complete", "1:not complete", "2:bad input"})
 final class VerifyCommand implements Callable<Integer> {
 
-    @Mixin
-    WorldOptions options;
+    /** Where --answer-file - reads from; a test may set another stream. */
+    static InputStream stdin = System.in;
 
-    @Option(names = "--task", required = true, description = "The task's index (see awm worlds --tasks).")
+    @Mixin
+    WorldOptions.One options;
+
+    @Option(names = "--task", required = true, paramLabel = "N", description = "The task's index, from 0 (see awm worlds --tasks).")
     int task;
 
     @Option(names = "--final", required = true, paramLabel = "DB", description = "The database after the episode.")
@@ -36,11 +47,16 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--initial", paramLabel = "DB", description = "The database before the episode. Default: the world's initial state.")
     Path initial;
 
-    @Option(names = "--answer", description = "The agent's final answer. Default: none.", defaultValue = "")
-    String answer;
+    @ArgGroup(exclusive = true)
+    Answer answer;
 
-    @Option(names = "--answer-file", paramLabel = "FILE", description = "Read the final answer from FILE instead.")
-    Path answerFile;
+    static final class Answer {
+        @Option(names = "--answer", paramLabel = "TEXT", description = "The agent's final answer. Default: none.")
+        String text;
+
+        @Option(names = "--answer-file", paramLabel = "FILE", description = "Read the final answer from FILE instead (- reads standard input).")
+        String file;
+    }
 
     @Option(names = "--json", description = "Print the verdict as JSON: complete, reward (0 or 1), fraction of checks passed, and each check.")
     boolean json;
@@ -49,14 +65,14 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
-        WorldRuntime rt = options.loadOne();
+    public Integer call() throws SQLException {
+        WorldRuntime rt = options.load();
         TaskSpec spec_ = rt.world.verifier(task).orElseThrow(() -> new IllegalArgumentException(
                 rt.world.scenario() + " has no verifier for task " + task + " (it has " + rt.world.verifiers().size() + " tasks with verifiers, numbered from 0)"));
-        byte[] before = initial == null ? rt.initialImage() : readDatabase(initial);
-        byte[] after = readDatabase(fin);
-        String text = answerFile == null ? answer : Files.readString(answerFile);
-        Verifier.Verdict v = Verifier.score(spec_, before, after, text);
+        SortedMap<String, String> schema = Sqlite.schemaOf(rt.initialImage());
+        byte[] before = initial == null ? rt.initialImage() : readState(initial, rt, schema);
+        byte[] after = readState(fin, rt, schema);
+        Verifier.Verdict v = Verifier.score(spec_, before, after, answerText());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -75,10 +91,51 @@ final class VerifyCommand implements Callable<Integer> {
         return v.complete() ? 0 : 1;
     }
 
-    private static byte[] readDatabase(Path file) throws IOException {
+    private String answerText() {
+        if (answer == null) return "";
+        if (answer.file == null) return answer.text;
+        try {
+            byte[] bytes = answer.file.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(answer.file));
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the answer file " + answer.file + ": " + FileErrors.describe(e));
+        }
+    }
+
+    /** A database file that is a state of {@code rt}'s world: a SQLite file whose schema is the world's. */
+    private static byte[] readState(Path file, WorldRuntime rt, SortedMap<String, String> schema) {
+        byte[] bytes = readDatabase(file);
+        SortedMap<String, String> theirs;
+        try {
+            theirs = Sqlite.schemaOf(bytes);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(file + " is not a readable SQLite database: " + Sqlite.message(e));
+        }
+        if (!theirs.equals(schema)) {
+            List<String> changed = schema.keySet().stream().filter(o -> !schema.get(o).equals(theirs.get(o))).toList();
+            List<String> added = theirs.keySet().stream().filter(o -> !schema.containsKey(o)).toList();
+            throw new IllegalArgumentException(file + " is not a state of " + rt.world.scenario() + ": its schema differs from the world's ("
+                    + (changed.isEmpty() ? "" : "it lacks or changes " + some(changed) + (added.isEmpty() ? "" : "; "))
+                    + (added.isEmpty() ? "" : "it adds " + some(added)) + "); score it against the world it was saved from");
+        }
+        return bytes;
+    }
+
+    /** Tables first, then indexes, views and triggers; at most four named. */
+    private static String some(List<String> objects) {
+        List<String> sorted = objects.stream().sorted(Comparator.comparing((String o) -> !o.startsWith("table ")).thenComparing(o -> o)).toList();
+        return String.join(", ", sorted.subList(0, Math.min(4, sorted.size()))) + (sorted.size() > 4 ? " and " + (sorted.size() - 4) + " more" : "");
+    }
+
+    private static byte[] readDatabase(Path file) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such database file: " + file);
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < 100 || !new String(bytes, 0, 15, java.nio.charset.StandardCharsets.US_ASCII).equals("SQLite format 3")) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + FileErrors.describe(e));
+        }
+        if (bytes.length < 100 || !new String(bytes, 0, 15, StandardCharsets.US_ASCII).equals("SQLite format 3")) {
             throw new IllegalArgumentException(file + " is not a SQLite database");
         }
         if (bytes[18] == 2 || bytes[19] == 2) {

@@ -7,33 +7,48 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Where worlds come from (--dir or the bundled set) and which of them a command acts on (--world). */
+/** Where worlds come from (--dir or the bundled set) and which of them a command acts on (--world, several). */
 final class WorldOptions {
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "A world set directory in AWM's stage layout, or a directory of such directories. Default: the worlds bundled in awm.")
+    static final String DIR_HELP = "A world set directory in AWM's stage layout, or a directory of such directories. Default: the worlds bundled in awm.";
+
+    @Option(names = "--dir", paramLabel = "DIR", description = DIR_HELP)
     Path dir;
 
-    @Option(names = {"-w", "--world"}, paramLabel = "WORLD", split = ",", description = "Only these worlds (scenario names, comma-separated).")
+    @Option(names = {"-w", "--world"}, paramLabel = "WORLD", split = ",", description = "Only these worlds (scenario names, comma-separated). Default: every world.")
     List<String> worlds;
 
     List<World> load() {
+        return select(dir, worlds);
+    }
+
+    static List<World> select(Path dir, List<String> names) {
         List<World> all = dir == null ? WorldFiles.bundled() : WorldFiles.load(dir);
-        if (worlds == null || worlds.isEmpty()) return all;
-        for (String w : worlds) {
+        if (names == null || names.isEmpty()) return all;
+        for (String w : names) {
             if (all.stream().noneMatch(x -> x.scenario().equals(w))) {
                 throw new IllegalArgumentException("no world named '" + w + "' in " + (dir == null ? "the bundled set" : dir)
                         + "; worlds there: " + String.join(", ", all.stream().map(World::scenario).toList()));
             }
         }
-        return all.stream().filter(x -> worlds.contains(x.scenario())).toList();
+        return all.stream().filter(x -> names.contains(x.scenario())).toList();
     }
 
-    /** Exactly one world, for commands that act on a single instance. */
-    WorldRuntime loadOne() {
-        List<World> all = load();
-        if (all.size() != 1) {
-            throw new IllegalArgumentException("name one world with --world; choose from: " + String.join(", ", all.stream().map(World::scenario).toList()));
+    /** --dir and --world for commands that act on one instance of one world. */
+    static final class One {
+
+        @Option(names = "--dir", paramLabel = "DIR", description = DIR_HELP)
+        Path dir;
+
+        @Option(names = {"-w", "--world"}, paramLabel = "WORLD", description = "The world (its scenario name, see awm worlds). May be left out when DIR holds a single world.")
+        String world;
+
+        WorldRuntime load() {
+            List<World> all = select(dir, world == null ? null : List.of(world));
+            if (all.size() != 1) {
+                throw new IllegalArgumentException("name one world with --world; choose from: " + String.join(", ", all.stream().map(World::scenario).toList()));
+            }
+            return WorldRuntime.load(all.get(0));
         }
-        return WorldRuntime.load(all.get(0));
     }
 }

@@ -1,8 +1,14 @@
 package dev.awm.cli;
 
+import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.world.Tool;
 import dev.awm.world.World;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,12 +30,22 @@ final class WorldsCommand implements Runnable {
     @Option(names = "--tasks", description = "Also list each world's tasks, numbered as verifiers and `awm check` number them.")
     boolean listTasks;
 
+    @Option(names = "--json", description = "Print every world as JSON, for scripts: {\"worlds\": [{world, name, description, now, tables, seed_rows, ready, problems, tools: [{name, description, readOnly, inputSchema}], tasks: [{index, task, verifier}]}]}.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            List<Map<String, Object>> worlds = new ArrayList<>();
+            for (World w : options.load()) worlds.add(describe(WorldRuntime.load(w)));
+            out.println(Json.write(Map.of("worlds", worlds)));
+            out.flush();
+            return;
+        }
         out.printf("%-26s %6s %6s %6s %6s  %s%n", "world", "tables", "rows", "tools", "tasks", "status");
         for (World w : options.load()) {
             WorldRuntime rt = WorldRuntime.load(w);
@@ -43,6 +59,40 @@ final class WorldsCommand implements Runnable {
                 rt.tools().forEach(t -> out.printf("    %-32s %s%n", t.tool.name() + (t.tool.readOnly() ? " (read)" : ""), firstSentence(t.tool.description())));
             }
         }
+    }
+
+    private static Map<String, Object> describe(WorldRuntime rt) {
+        World w = rt.world;
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("world", w.scenario());
+        o.put("name", w.name());
+        o.put("description", w.description());
+        o.put("now", rt.now);
+        o.put("tables", w.tables().size());
+        o.put("seed_rows", w.seedRowCount());
+        o.put("ready", rt.problems().isEmpty());
+        o.put("problems", rt.problems());
+        List<Map<String, Object>> tools = new ArrayList<>();
+        for (var compiled : rt.tools()) {
+            Tool t = compiled.tool;
+            Map<String, Object> tool = new LinkedHashMap<>();
+            tool.put("name", t.name());
+            tool.put("description", t.description());
+            tool.put("readOnly", t.readOnly());
+            tool.put("inputSchema", t.inputSchema());
+            tools.add(tool);
+        }
+        o.put("tools", tools);
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        for (int i = 0; i < w.tasks().size(); i++) {
+            Map<String, Object> task = new LinkedHashMap<>();
+            task.put("index", i);
+            task.put("task", w.tasks().get(i));
+            task.put("verifier", w.verifier(i).isPresent());
+            tasks.add(task);
+        }
+        o.put("tasks", tasks);
+        return o;
     }
 
     private static String firstSentence(String s) {

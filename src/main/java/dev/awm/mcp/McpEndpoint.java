@@ -77,7 +77,7 @@ public final class McpEndpoint implements AutoCloseable {
                 .build();
     }
 
-    static String instructions(WorldRuntime world) {
+    public static String instructions(WorldRuntime world) {
         String about = world.world.description().isBlank() ? world.world.name() : world.world.name() + ": " + world.world.description();
         return about + "\nYou act for the logged-in user (user id 1). The current date and time is " + world.now + ".";
     }

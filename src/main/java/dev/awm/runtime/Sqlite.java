@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
@@ -58,6 +60,21 @@ public final class Sqlite {
 
     public static byte[] image(SQLiteConnection c) throws SQLException {
         return c.serialize("main");
+    }
+
+    /**
+     * The schema of a database image: each table, index, view and trigger (keyed "table accounts") with its CREATE
+     * statement, whitespace collapsed; SQLite's own objects (sqlite_sequence, automatic indexes) left out. Two images
+     * are states of the same world when their schemas are equal.
+     */
+    public static SortedMap<String, String> schemaOf(byte[] image) throws SQLException {
+        SortedMap<String, String> schema = new TreeMap<>();
+        try (SQLiteConnection c = open(image)) {
+            for (Map<String, Object> row : query(c, "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT GLOB 'sqlite_*'")) {
+                schema.put(row.get("type") + " " + row.get("name"), ((String) row.get("sql")).strip().replaceAll("\\s+", " "));
+            }
+        }
+        return schema;
     }
 
     public static List<Map<String, Object>> rows(ResultSet rs, int limit) throws SQLException {

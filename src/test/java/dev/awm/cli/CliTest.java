@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.awm.TestWorlds;
 import dev.awm.runtime.Instance;
 import dev.awm.runtime.Json;
+import dev.awm.runtime.Sqlite;
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.world.WorldFiles;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConnection;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
 
 /** The commands as a user types them: output, exit codes and the messages for bad input. */
 class CliTest {
@@ -37,11 +47,10 @@ class CliTest {
     }
 
     @Test
-    void worldsListsCountsAndSaysWhatIsMissing() {
-        Run r = run("worlds", "--dir", "../shared/awm1k");
+    void worldsCountsAwm1kFilesAsPublished() {
+        Run r = run("worlds", "--dir", TestWorlds.awm1kDir().toString(), "--world", "e_commerce_33");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).containsPattern("e_commerce_33\\s+19\\s+133\\s+40\\s+10\\s+ready");
-        assertThat(r.out()).contains("code_hosting_2").contains("no seed data");
         assertThat(run("worlds").out()).contains("ready");
     }
 
@@ -56,9 +65,32 @@ class CliTest {
         Run notADir = run("check", "--dir", "does/not/exist");
         assertThat(notADir.exit()).isEqualTo(2);
         assertThat(notADir.err()).contains("no such directory");
-        Run nothingToCheck = run("check", "--dir", "../shared/awm1k", "--world", "code_hosting_2");
-        assertThat(nothingToCheck.exit()).isEqualTo(1);
-        assertThat(nothingToCheck.out()).contains("FAILED").contains("no seed data");
+    }
+
+    /** Two worlds as AWM-1K publishes some: one without seed rows or a toolset, one whose toolset is AWM's Python. */
+    static Path lackingWorlds(Path dir) throws Exception {
+        String table = "{\"name\": \"users\", \"ddl\": \"CREATE TABLE users (id INTEGER PRIMARY KEY)\", \"indexes\": []}";
+        Files.writeString(dir.resolve("gen_tasks.jsonl"), "{\"scenario\": \"bare\", \"tasks\": [\"a\"]}\n{\"scenario\": \"python\", \"tasks\": [\"a\"]}\n");
+        Files.writeString(dir.resolve("gen_db.jsonl"), "{\"scenario\": \"bare\", \"db_schema\": {\"tables\": [" + table + "]}}\n"
+                + "{\"scenario\": \"python\", \"db_schema\": {\"tables\": [" + table + "]}}\n");
+        Files.writeString(dir.resolve("gen_envs.jsonl"), "{\"scenario\": \"python\", \"full_code\": \"from fastapi import FastAPI\"}\n");
+        return dir;
+    }
+
+    @Test
+    void whatAWorldLacksIsSaidWithHintsThatNameOnlyRealCommands(@TempDir Path tmp) throws Exception {
+        String dir = lackingWorlds(tmp).toString();
+        Run worlds = run("worlds", "--dir", dir);
+        assertThat(worlds.exit()).isZero();
+        assertThat(worlds.out()).contains("bare").contains("no seed data").contains("no SQL toolset (gen_envs.jsonl)")
+                .contains("AWM Python code").contains(WorldFiles.NO_SQL_TOOLSET_HINT);
+        Run check = run("check", "--dir", dir, "--world", "bare");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).contains("FAILED");
+        Run serve = run("env", "start", "--dir", dir, "--world", "python", "--port", "0");
+        assertThat(serve.exit()).isEqualTo(2);
+        assertThat(serve.err()).contains("python cannot be served").contains("no SQL toolset");
+        for (String said : new String[] {worlds.out(), check.out() + check.err(), serve.err()}) assertThat(said).doesNotContain("awm gen");
     }
 
     @Test
@@ -107,5 +139,119 @@ class CliTest {
         Run notJson = run("call", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "get_cart", "{oops");
         assertThat(notJson.exit()).isEqualTo(2);
         assertThat(notJson.err()).contains("ARGS is not JSON");
+    }
+
+    @Test
+    @Timeout(60) // a --save that is not refused would serve until stopped
+    void saveRefusesAFileOrAnEarlierEpisodeBeforeServing(@TempDir Path dir) throws Exception {
+        String[] start = {"env", "start", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--port", "0"};
+        Path file = Files.writeString(dir.resolve("run1"), "notes");
+        Run aFile = run(concat(start, "--save", file.toString()));
+        assertThat(aFile.exit()).isEqualTo(2);
+        assertThat(aFile.err()).contains("--save " + file + " is a file").contains("directory");
+        assertThat(Files.readString(file)).isEqualTo("notes");
+
+        Path earlier = Files.createDirectories(dir.resolve("run2"));
+        Files.writeString(earlier.resolve("final.db"), "the last episode");
+        Run reused = run(concat(start, "--save", earlier.toString()));
+        assertThat(reused.exit()).isEqualTo(2);
+        assertThat(reused.err()).contains("already holds final.db").contains("--overwrite");
+        assertThat(Files.readString(earlier.resolve("final.db"))).isEqualTo("the last episode");
+        assertThat(earlier.resolve("initial.db")).doesNotExist();
+
+        // With --overwrite the directory is accepted: what fails next is the port, taken here on purpose.
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run overwrite = run("env", "start", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--port", String.valueOf(taken.getLocalPort()),
+                    "--save", earlier.toString(), "--overwrite");
+            assertThat(overwrite.exit()).isEqualTo(2);
+            assertThat(overwrite.err()).contains("cannot listen").doesNotContain("--save");
+        }
+    }
+
+    @Test
+    void answerFileErrorsArePlainAndDashReadsStandardInput(@TempDir Path dir) throws Exception {
+        Path initial = Files.write(dir.resolve("initial.db"), TestWorlds.tinyShopRuntime().initialImage());
+        String[] base = {"verify", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--task", "1", "--final", initial.toString()};
+        Run missing = run(concat(base, "--answer-file", dir.resolve("answer.txt").toString()));
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot read the answer file " + dir.resolve("answer.txt") + ": no such file").doesNotContain("Exception");
+
+        InputStream stdin = VerifyCommand.stdin;
+        try {
+            VerifyCommand.stdin = new ByteArrayInputStream("The Blue Mug, at $12.50.".getBytes(StandardCharsets.UTF_8));
+            Run piped = run(concat(base, "--answer-file", "-"));
+            assertThat(piped.exit()).as(piped.out() + piped.err()).isZero();
+            assertThat(piped.out()).contains("COMPLETE");
+        } finally {
+            VerifyCommand.stdin = stdin;
+        }
+        Files.writeString(dir.resolve("answer.txt"), "The Blue Mug, at $12.50.");
+        assertThat(run(concat(base, "--answer-file", dir.resolve("answer.txt").toString())).exit()).isZero();
+
+        Run both = run(concat(base, "--answer", "12.50", "--answer-file", dir.resolve("answer.txt").toString()));
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+    }
+
+    @Test
+    void verifyRefusesDatabasesOfAnotherWorld(@TempDir Path dir) throws Exception {
+        Path own = Files.write(dir.resolve("own.db"), TestWorlds.tinyShopRuntime().initialImage());
+        Path other = Files.write(dir.resolve("other.db"), WorldRuntime.load(WorldFiles.bundled().get(0)).initialImage());
+        String[] base = {"verify", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--task", "1", "--answer", "12.50"};
+        Run fin = run(concat(base, "--final", other.toString()));
+        assertThat(fin.exit()).isEqualTo(2);
+        assertThat(fin.err()).contains(other + " is not a state of tiny_shop: its schema differs from the world's (it lacks or changes table cart_items, table products");
+        Run init = run(concat(base, "--initial", other.toString(), "--final", own.toString()));
+        assertThat(init.exit()).isEqualTo(2);
+        assertThat(init.err()).contains(other + " is not a state of tiny_shop");
+
+        // One index more is another schema too.
+        try (SQLiteConnection db = Sqlite.open(TestWorlds.tinyShopRuntime().initialImage())) {
+            db.createStatement().execute("CREATE INDEX extra ON products (price)");
+            Files.write(dir.resolve("altered.db"), Sqlite.image(db));
+        }
+        assertThat(run(concat(base, "--final", dir.resolve("altered.db").toString())).err()).contains("its schema differs from the world's (it adds index extra)");
+        assertThat(run(concat(base, "--final", own.toString())).exit()).isZero();
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        Run r = run("--version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().strip()).matches("awm \\d+\\.\\d+\\.\\d+\\S*( \\(git [0-9a-f]{7,}(, with uncommitted changes)?\\))?");
+    }
+
+    @Test
+    void helpSaysOneWorldWhereOneIsTakenAndReachesNestedCommands() {
+        for (String command : new String[] {"call", "verify"}) {
+            assertThat(run(command, "--help").out()).contains("--world=WORLD").doesNotContain("comma-separated");
+        }
+        assertThat(run("env", "start", "--help").out()).contains("--world=WORLD").doesNotContain("comma-separated");
+        assertThat(run("check", "--help").out()).contains("comma-separated");
+
+        Run nested = run("help", "env", "start");
+        assertThat(nested.exit()).isZero();
+        assertThat(nested.out()).contains("Usage: awm env start").contains("--save").contains("user id 1");
+        assertThat(run("env", "help", "start").out()).contains("Usage: awm env start");
+        Run unknown = run("help", "env", "stop");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no command 'stop' in awm env; its commands: start");
+    }
+
+    @Test
+    void worldsJsonGivesScriptsEveryToolAndTask() {
+        Run r = run("worlds", "--dir", "src/test/resources/worlds", "--json");
+        assertThat(r.exit()).isZero();
+        JsonNode shop = Json.parse(r.out()).path("worlds").get(0);
+        assertThat(shop.path("world").asString()).isEqualTo("tiny_shop");
+        assertThat(shop.path("ready").asBoolean()).isTrue();
+        assertThat(shop.path("now").asString()).isEqualTo("2026-03-15 10:00:00");
+        JsonNode add = shop.path("tools").valueStream().filter(t -> t.path("name").asString().equals("add_to_cart")).findFirst().orElseThrow();
+        assertThat(add.path("description").asString()).contains("Add a product");
+        assertThat(add.path("readOnly").asBoolean(true)).isFalse();
+        assertThat(add.path("inputSchema").path("required").get(0).asString()).isEqualTo("product_id");
+        assertThat(shop.path("tools")).hasSize(4);
+        assertThat(shop.path("tasks").get(1).path("task").asString()).isEqualTo("What is the price of the cheapest product in stock?");
+        assertThat(shop.path("tasks").get(1).path("verifier").asBoolean()).isTrue();
     }
 }
