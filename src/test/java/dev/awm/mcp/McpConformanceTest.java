@@ -38,8 +38,7 @@ class McpConformanceTest {
     static HttpServer http;
 
     @BeforeAll
-    static void start() throws Exception {
-        installClient();
+    static void start() {
         shop = TestWorlds.tinyShopRuntime();
         instance = shop.newInstance();
         endpoint = new McpEndpoint(shop, "/mcp", session -> instance);
@@ -54,7 +53,7 @@ class McpConformanceTest {
     }
 
     /**
-     * Needs Node.js (skipped without it, see {@link Prerequisite}); installs the client with npm on first use. npm gets
+     * Needs Node.js (the test is skipped without it, see {@link Prerequisite}); installs the client with npm on first use. npm gets
      * no standard input and writes to a log file: this JVM's standard streams are Surefire's channel to Maven.
      */
     static void installClient() throws Exception {
@@ -89,6 +88,7 @@ class McpConformanceTest {
     }
 
     static JsonNode runClient(String scenario) throws Exception {
+        installClient();
         File out = File.createTempFile("mcp-client", ".json");
         Process p = new ProcessBuilder("node", "client.mjs", "http://127.0.0.1:" + http.port() + "/mcp", scenario)
                 .directory(CLIENT.toFile()).redirectOutput(out).redirectError(ProcessBuilder.Redirect.INHERIT).start();
