@@ -166,7 +166,7 @@ public final class McpEndpoint implements AutoCloseable {
             if (v.isFloatingPointNumber() && integerTyped(tool.tool.inputSchema().path("properties").path(e.getKey()))) {
                 double d = v.asDouble();
                 if (d == Math.rint(d) && Math.abs(d) <= EXACT_LIMIT) whole.put(e.getKey(), (long) d);
-                else if (d == Math.rint(d)) return field + ": " + JsonRpc.quote(v.toString()) + " is too large to be an exact whole number; send an integer between -9007199254740992 and 9007199254740992";
+                else if (d == Math.rint(d)) return field + ": the number is too large to be an exact whole number as written; send it as an integer without a fraction or exponent";
             }
             String bad = inexact(v);
             if (bad != null) return field + ": " + bad;

@@ -26,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class McpServlet extends HttpServlet {
 
     /** Bytes a request body may have, how long it may take to arrive, and messages a batch may hold. */
-    static final int MAX_BODY_BYTES = 1 << 20, MAX_BATCH = 100;
+    static final int MAX_BODY_BYTES = 1 << 20, MAX_DRAIN_BYTES = 8 << 20, MAX_BATCH = 100;
     static final long BODY_DEADLINE_NANOS = 30_000_000_000L;
     private static final String ALLOW = "POST, DELETE, OPTIONS";
     private static final String SESSION = "Mcp-Session-Id", VERSION = "MCP-Protocol-Version";
@@ -225,19 +225,26 @@ public final class McpServlet extends HttpServlet {
         return false;
     }
 
-    /** The request body, refused past MAX_BODY_BYTES or when it trickles in slower than BODY_DEADLINE_NANOS allows. */
+    /**
+     * The request body, refused past MAX_BODY_BYTES or when it trickles in slower than BODY_DEADLINE_NANOS allows. A
+     * body somewhat too large is read to its end before it is refused, so that the client, still sending, can read
+     * the answer; one far too large is refused at once.
+     */
     private static byte[] body(HttpServletRequest req) throws IOException, Refused {
         long declared = req.getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) throw tooLarge();
+        if (declared > MAX_DRAIN_BYTES) throw tooLarge();
         long deadline = System.nanoTime() + BODY_DEADLINE_NANOS;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 && declared <= MAX_BODY_BYTES ? (int) declared : 1024);
         byte[] chunk = new byte[8192];
         InputStream in = req.getInputStream();
+        long total = 0;
         for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-            out.write(chunk, 0, n);
-            if (out.size() > MAX_BODY_BYTES) throw tooLarge();
+            total += n;
+            if (total <= MAX_BODY_BYTES) out.write(chunk, 0, n);
+            else if (total > MAX_DRAIN_BYTES) throw tooLarge();
             if (System.nanoTime() > deadline) throw new Refused(408, JsonRpc.INVALID_REQUEST, "The request body took too long to arrive.");
         }
+        if (total > MAX_BODY_BYTES) throw tooLarge();
         return out.toByteArray();
     }
 
