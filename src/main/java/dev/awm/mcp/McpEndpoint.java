@@ -140,7 +140,7 @@ public final class McpEndpoint implements AutoCloseable {
     private static ObjectNode toolResult(ToolResult r) {
         ObjectNode out = JsonRpc.NODES.objectNode();
         out.putArray("content").addObject().put("type", "text").put("text", r.error() ? JsonRpc.cap(r.text()) : r.text());
-        if (!r.error() && r.value() instanceof Map<?, ?> m) out.set("structuredContent", Json.tree(m));
+        if (!r.error() && r.value() instanceof Map<?, ?> m) out.putPOJO("structuredContent", m); // written as it is, not copied into a tree
         out.put("isError", r.error());
         // Where ToolResult says whose fault a failure is, put it here: out.putObject("_meta").put("awm/error_kind", ...).
         return out;

@@ -77,13 +77,19 @@ public final class McpServlet extends HttpServlet {
             reply = serve(req);
         } catch (Refused r) {
             reply = r.reply;
-        } catch (IOException gone) {
-            return; // the client stopped sending (or the read timed out): there is no one to answer
+        } catch (IOException unread) { // a broken or stalled upload; the client may be gone, and then the answer is lost
+            boolean stalled = unread instanceof java.io.InterruptedIOException || unread.getCause() instanceof java.util.concurrent.TimeoutException;
+            reply = stalled ? Reply.error(408, null, JsonRpc.INVALID_REQUEST, "The request body took too long to arrive.")
+                    : Reply.error(400, null, JsonRpc.INVALID_REQUEST, "The request body could not be read: it ended early or is not valid HTTP.");
         } catch (Throwable t) {
             System.err.println("awm: internal error answering " + req.getMethod() + " " + req.getRequestURI() + ": " + t);
             reply = Reply.error(500, null, JsonRpc.INTERNAL_ERROR, "The server failed to answer this request. Try again; if it keeps failing, report it.");
         }
-        send(req, resp, reply);
+        try {
+            send(req, resp, reply);
+        } catch (IOException gone) {
+            // the client left before its answer
+        }
     }
 
     private Reply serve(HttpServletRequest req) throws IOException, Refused {
@@ -238,11 +244,15 @@ public final class McpServlet extends HttpServlet {
         byte[] chunk = new byte[8192];
         InputStream in = req.getInputStream();
         long total = 0;
-        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-            total += n;
-            if (total <= MAX_BODY_BYTES) out.write(chunk, 0, n);
-            else if (total > MAX_DRAIN_BYTES) throw tooLarge();
-            if (System.nanoTime() > deadline) throw new Refused(408, JsonRpc.INVALID_REQUEST, "The request body took too long to arrive.");
+        try {
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                total += n;
+                if (total <= MAX_BODY_BYTES) out.write(chunk, 0, n);
+                else if (total > MAX_DRAIN_BYTES) throw tooLarge();
+                if (System.nanoTime() > deadline) throw new Refused(408, JsonRpc.INVALID_REQUEST, "The request body took too long to arrive.");
+            }
+        } catch (RuntimeException badFraming) { // e.g. a malformed chunk, which Jetty reports unchecked
+            throw new Refused(400, JsonRpc.INVALID_REQUEST, "The request body could not be read: it ended early or is not valid HTTP.");
         }
         if (total > MAX_BODY_BYTES) throw tooLarge();
         return out.toByteArray();

@@ -212,6 +212,22 @@ class McpProtocolTest {
     }
 
     @Test
+    void aBrokenOrCutUploadIsAnsweredToo() throws Exception {
+        String s = initialize();
+        for (String body : new String[] {"zz\r\n{}\r\n0\r\n\r\n", "5\r\n{\"jsonrpc\":\"2.0\"}\r\n0\r\n\r\n"}) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n" + RawHttp.JSON_HEADERS + "Mcp-Session-Id: " + s
+                        + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                RawHttp.Response r = RawHttp.read(socket.getInputStream(), false);
+                assertThat(r.status()).as(body).isEqualTo(400);
+                assertNoInternals(r);
+                assertThat(Json.parse(r.body()).path("error").path("message").asString()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
     void anUnknownToolIsAnErrorResultNamingTheAvailableTools() throws Exception {
         String text = assertToolError(RawHttp.post(port, "/mcp", initialize(), callJson("launch_rocket", "{}")));
         assertThat(text).contains("launch_rocket").contains("search_products, add_to_cart, remove_from_cart, get_cart");
