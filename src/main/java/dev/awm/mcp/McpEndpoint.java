@@ -2,7 +2,6 @@ package dev.awm.mcp;
 
 import dev.awm.runtime.CompiledTool;
 import dev.awm.runtime.Instance;
-import dev.awm.runtime.Json;
 import dev.awm.runtime.ToolResult;
 import dev.awm.runtime.WorldRuntime;
 import jakarta.servlet.http.HttpServlet;
@@ -24,7 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class McpEndpoint implements AutoCloseable {
 
-    /** Which instance a session's calls run on; told when a session ends (DELETE, idle timeout, endpoint closed). */
+    /**
+     * Which instance a session's calls run on; told when a session ends (DELETE, idle timeout, endpoint closed), and
+     * told again if a call was still running then, so that what it made for the session is released.
+     */
     @FunctionalInterface
     public interface Binding {
         /** The instance for {@code sessionId}'s next call; asked at every call. */
@@ -60,7 +62,6 @@ public final class McpEndpoint implements AutoCloseable {
     /** A servlet serving only this endpoint, for a server that mounts it at {@link #path}. */
     public final HttpServlet servlet;
     final McpSessions sessions;
-    private final WorldRuntime world;
     private final Binding binding;
     private final Map<String, CompiledTool> tools = new LinkedHashMap<>();
     private final ObjectNode toolList;
@@ -74,7 +75,6 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     public McpEndpoint(WorldRuntime world, String path, Binding binding, McpSessions sessions) {
-        this.world = world;
         this.path = path;
         this.binding = binding;
         this.sessions = sessions;
@@ -130,6 +130,7 @@ public final class McpEndpoint implements AutoCloseable {
                     + plainReason(t));
             System.err.println("awm: internal error in " + serverName + " " + name + ": " + t);
         }
+        if (!sessions.isOpen(sessionId)) ended(sessionId); // the session ended during the call: release what the binding made for it
         return toolResult(r);
     }
 

@@ -78,6 +78,10 @@ public final class McpSessions implements AutoCloseable {
         return s;
     }
 
+    boolean isOpen(String id) {
+        return sessions.containsKey(id);
+    }
+
     /** Ends session {@code id} of {@code endpoint}; false when there was none. */
     boolean end(String id, McpEndpoint endpoint) {
         Session s = sessions.get(id);

@@ -48,9 +48,17 @@ public final class HttpServer implements AutoCloseable {
      */
     public record Limits(Duration idleTimeout, int maxConnections, int maxHeaderBytes) {
         public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 10_000, 16 * 1024);
+
+        public Limits {
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1 || maxHeaderBytes < 1024) {
+                throw new IllegalArgumentException("HTTP limits must be positive, with at least 1 KiB of headers");
+            }
+        }
     }
 
     private static final Set<String> LOCAL_NAMES = Set.of("localhost", "127.0.0.1", "::1");
+    /** Bind addresses meaning every interface: a Host naming one is no name of this server. */
+    private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0");
 
     private final Server jetty;
     private final ServerConnector connector;
@@ -81,7 +89,7 @@ public final class HttpServer implements AutoCloseable {
         jetty.setErrorHandler(new JsonErrors());
         jetty.setHandler(new Guard(context));
         jetty.setStopAtShutdown(true);
-        if (host != null && !host.isBlank()) hostNames.add(normalize(host));
+        if (host != null && !host.isBlank() && !WILDCARDS.contains(normalize(host))) hostNames.add(normalize(host));
     }
 
     public HttpServer mount(String pathSpec, HttpServlet servlet) {

@@ -22,21 +22,22 @@ class HttpLimitsTest {
     static WorldRuntime shop;
     static Instance instance;
     static McpEndpoint endpoint;
-    static HttpServer http;
 
     @BeforeAll
     static void start() {
         shop = TestWorlds.tinyShopRuntime();
         instance = shop.newInstance();
         endpoint = new McpEndpoint(shop, "/mcp", session -> instance);
-        http = new HttpServer("127.0.0.1", 0, new HttpServer.Limits(Duration.ofMillis(500), 4, 8 * 1024)).mount("/mcp", endpoint.servlet).start();
     }
 
     @AfterAll
     static void stop() {
         endpoint.close();
-        http.close();
         instance.close();
+    }
+
+    static HttpServer server(Duration idleTimeout, int maxConnections) {
+        return new HttpServer("127.0.0.1", 0, new HttpServer.Limits(idleTimeout, maxConnections, 8 * 1024)).mount("/mcp", endpoint.servlet).start();
     }
 
     /** Seconds until the server closes {@code s}, reading (and dropping) whatever it sends; fails past 10 s. */
@@ -58,20 +59,20 @@ class HttpLimitsTest {
 
     @Test
     void aClientThatStallsInItsHeadersOrBodyIsCutOff() throws Exception {
-        try (Socket headers = new Socket("127.0.0.1", http.port()); Socket body = new Socket("127.0.0.1", http.port())) {
+        try (HttpServer http = server(Duration.ofMillis(500), 100); Socket headers = new Socket("127.0.0.1", http.port()); Socket body = new Socket("127.0.0.1", http.port())) {
             headers.getOutputStream().write("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty".getBytes(StandardCharsets.US_ASCII));
             body.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\":")
                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(secondsUntilClosed(headers)).isLessThan(10);
             assertThat(secondsUntilClosed(body)).isLessThan(10);
+            assertThat(RawHttp.send(http.port(), "OPTIONS", "/mcp", "", null).status()).as("the server still answers").isEqualTo(204);
         }
-        assertThat(RawHttp.send(http.port(), "OPTIONS", "/mcp", "", null).status()).as("the server still answers").isEqualTo(204);
     }
 
     @Test
     void connectionsPastTheLimitWaitUntilOneCloses() throws Exception {
         Socket[] held = new Socket[4];
-        try {
+        try (HttpServer http = server(Duration.ofSeconds(30), 4)) {
             for (int i = 0; i < held.length; i++) {
                 held[i] = new Socket("127.0.0.1", http.port());
                 held[i].getOutputStream().write("OPTIONS /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -99,6 +100,12 @@ class HttpLimitsTest {
 
     @Test
     void errorsJettyAnswersItselfArePlainJson() throws Exception {
+        try (HttpServer http = server(Duration.ofSeconds(30), 100)) {
+            errorsArePlainJson(http);
+        }
+    }
+
+    private static void errorsArePlainJson(HttpServer http) throws Exception {
         RawHttp.Response big = RawHttp.send(http.port(), "POST", "/mcp", "X-Padding: " + "p".repeat(20_000) + "\r\n" + RawHttp.JSON_HEADERS, "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(big.status()).isEqualTo(431);
         assertThat(big.body()).contains("\"message\":\"The request headers are too large.\"");
