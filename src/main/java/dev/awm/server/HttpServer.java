@@ -44,10 +44,12 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * How long a connection may stay silent (a request's headers or body stalled, or a keep-alive connection unused),
-     * how many connections may be open at once, and how large request headers may be.
+     * how many connections may be open at once, and how large request headers may be. The default idle timeout
+     * outlasts the keep-alive of common HTTP clients (Java's 30 s, Python httpx's 5 s; Node's follows the Keep-Alive
+     * header sent here), so that an agent thinking between calls does not find its connection closed under it.
      */
     public record Limits(Duration idleTimeout, int maxConnections, int maxHeaderBytes) {
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 10_000, 16 * 1024);
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 10_000, 16 * 1024);
 
         public Limits {
             if (idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1 || maxHeaderBytes < 1024) {
@@ -64,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ServletContextHandler context = new ServletContextHandler();
     private final Set<String> hostNames = new HashSet<>(LOCAL_NAMES);
+    private final String keepAlive;
     private boolean rootMounted;
 
     public HttpServer(String host, int port) {
@@ -84,6 +87,7 @@ public final class HttpServer implements AutoCloseable {
         connector.setPort(port);
         connector.setAcceptQueueSize(1024);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        keepAlive = "timeout=" + Math.max(1, limits.idleTimeout().toSeconds() - 5);
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         jetty.setErrorHandler(new JsonErrors());
@@ -139,6 +143,7 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            response.getHeaders().put(HttpHeader.KEEP_ALIVE, keepAlive);
             String host = request.getHeaders().get(HttpHeader.HOST);
             if (host != null && !allowedHost(hostName(host), Request.getLocalAddr(request))) {
                 return refuse(response, callback, "The Host header " + quote(host) + " does not name this server. Use http://localhost:" + port() + " or the address the server is bound to.");
