@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -110,8 +109,7 @@ public final class Bench {
             out.println("mcp: no read-only call among the reference solutions to use");
             return;
         }
-        Map<String, Instance> bySession = new ConcurrentHashMap<>();
-        McpEndpoint endpoint = new McpEndpoint(world, "/mcp", session -> bySession.computeIfAbsent(session, s -> world.newInstance()));
+        McpEndpoint endpoint = new McpEndpoint(world, "/mcp", McpEndpoint.Binding.freshPerSession(world));
         try (HttpServer http = new HttpServer("127.0.0.1", 0).mount("/mcp", endpoint.servlet).start();
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             String body = Json.write(Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/call", "params",
@@ -147,8 +145,7 @@ public final class Bench {
                     errors.get(), call.tool(), sessions, seconds);
             out.flush();
         } finally {
-            endpoint.close();
-            bySession.values().forEach(Instance::close);
+            endpoint.close(); // closes the sessions' instances
         }
     }
 

@@ -161,4 +161,20 @@ class McpConformanceTest {
             }
         }
     }
+
+    @Test
+    void theTypeScriptSdkClientGetsAnUnknownToolOrBadArgumentsAsErrorResults() throws Exception {
+        String before = instance.stateHash();
+        JsonNode r = runClient("""
+                [{"tool": "launch_rocket", "arguments": {}},
+                 {"tool": "add_to_cart", "arguments": {"product_id": 92233720368547758070}},
+                 {"tool": "search_products", "arguments": {"query": "%s"}}]""".formatted("x".repeat(5_000)));
+        JsonNode calls = r.path("calls");
+        assertThat(calls.get(0).path("isError").asBoolean()).as(calls.get(0).toString()).isTrue();
+        assertThat(calls.get(0).path("text").asString()).contains("launch_rocket").contains("search_products, add_to_cart, remove_from_cart, get_cart");
+        assertThat(calls.get(1).path("isError").asBoolean()).as(calls.get(1).toString()).isTrue();
+        assertThat(calls.get(1).path("text").asString()).contains("product_id").contains("out of range");
+        assertThat(calls.get(2).path("isError").asBoolean()).as(calls.get(2).toString()).isFalse();
+        assertThat(instance.stateHash()).isEqualTo(before);
+    }
 }
