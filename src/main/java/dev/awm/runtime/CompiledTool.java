@@ -20,6 +20,7 @@ public final class CompiledTool {
             registry -> registry.schemaRegistryConfig(SchemaRegistryConfig.builder().regularExpressionFactory(BoundedRegex::new).build()));
     /** How deep a call's arguments may nest, and how many characters they may hold in all: far beyond any real call. */
     static final int MAX_ARGUMENT_DEPTH = 32, MAX_ARGUMENT_CHARS = 100_000;
+    private static final int MAX_PROBLEMS_SHOWN = 10;
 
     public final Tool tool;
     final List<SqlText> sql;
@@ -52,8 +53,12 @@ public final class CompiledTool {
         } catch (BoundedRegex.TooSlow e) {
             return List.of("arguments: a value took too long to check against the tool's \"pattern\"; send a shorter or simpler value");
         }
-        List<String> out = new ArrayList<>(errors.size());
+        List<String> out = new ArrayList<>();
         for (Error e : errors) {
+            if (out.size() == MAX_PROBLEMS_SHOWN) {
+                out.add("and " + (errors.size() - MAX_PROBLEMS_SHOWN) + " more problems");
+                break;
+            }
             String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?|^/", "").replace('/', '.');
             String message = e.getMessage();
             if ("additionalProperties".equals(e.getKeyword())) {
@@ -83,6 +88,7 @@ public final class CompiledTool {
             if (depth > MAX_ARGUMENT_DEPTH) return "arguments: nested more than " + MAX_ARGUMENT_DEPTH + " levels deep";
             chars += node.isString() ? node.asString().length() + 2 : 8;
             if (chars > MAX_ARGUMENT_CHARS) return "arguments: more than " + MAX_ARGUMENT_CHARS + " characters in all; send less per call";
+            if (node.size() > MAX_ARGUMENT_CHARS / 8) return "arguments: more than " + MAX_ARGUMENT_CHARS / 8 + " values in one list or object; send less per call";
             if (node.isObject()) {
                 for (Map.Entry<String, JsonNode> e : node.properties()) {
                     chars += e.getKey().length() + 3;

@@ -124,6 +124,14 @@ class InstanceFailureTest {
             assertThat(r.text()).isEqualTo("Invalid arguments for search_products: arguments: nested more than 32 levels deep. Nothing was changed.");
             String big = "{\"query\": \"" + "x".repeat(200_000) + "\"}";
             assertThat(call(i, "search_products", big).text()).contains("more than 100000 characters in all");
+            String many = "{\"query\": [" + String.join(",", java.util.Collections.nCopies(20_000, "1")) + "]}";
+            assertThat(call(i, "search_products", many).text()).contains("more than 12500 values in one list or object");
+        }
+        World rentals = WorldFiles.bundled().stream().filter(w -> w.scenario().equals("apartment_rentals_1")).findFirst().orElseThrow();
+        try (Instance i = WorldRuntime.load(rentals).newInstance()) {
+            String wrong = "{\"amenities\": [" + String.join(",", java.util.Collections.nCopies(50, "\"pool\"")) + "]}";
+            assertThat(call(i, "search_listings", wrong).text()).contains("amenities.9: does not have a value").doesNotContain("amenities.10:")
+                    .contains("; and 40 more problems. Nothing was changed.");
         }
     }
 
