@@ -41,6 +41,8 @@ public final class Instance implements AutoCloseable {
     private long maxPages;
     private boolean growthCapped;
     private boolean closed;
+    /** The fallback BEGIN after a failure failed too: the next call must begin its transaction itself. */
+    private boolean needsBegin;
     /** Called before each step of a call; tests use it to fail a call part-way. */
     Consumer<Tool.Step> beforeStep;
 
@@ -52,14 +54,14 @@ public final class Instance implements AutoCloseable {
     }
 
     /**
-     * The connection stays in SQLite's autocommit mode between calls; each call runs between its own BEGIN and
-     * COMMIT or ROLLBACK. (The driver's own transaction flag would go on believing in a transaction that SQLite
-     * rolled back by itself, as it does on SQLITE_FULL, and the next calls would then commit statement by statement.)
+     * The driver keeps a transaction open between calls (its commit and rollback begin the next one); after a failure
+     * {@link #rollback()} makes sure SQLite agrees, since SQLite may have ended the transaction by itself.
      */
     private SQLiteConnection connect(byte[] image) throws SQLException {
         SQLiteConnection c = Sqlite.open(image);
         maxPages = image.length / PAGE_BYTES + GROWTH_PAGES;
         growthCapped = false;
+        c.setAutoCommit(false);
         Sqlite.interruptAfter(c, () -> deadlineNanos);
         return c;
     }
@@ -88,17 +90,24 @@ public final class Instance implements AutoCloseable {
     /** One call, all or nothing: whatever fails (SQLite, a limit, the JVM itself), nothing of it stays and the next call starts clean. */
     private ToolResult runInTransaction(CompiledTool tool, Map<String, Object> args) {
         String name = tool.tool.name();
+        if (needsBegin) {
+            try {
+                db.getDatabase().exec("BEGIN", false);
+                needsBegin = false;
+            } catch (SQLException e) {
+                return ToolResult.environmentError("The environment could not start a transaction for " + name + ": " + Sqlite.message(e) + ". Nothing was changed.");
+            }
+        }
         ToolResult result;
         boolean statementsClean = false;
         deadlineNanos = System.nanoTime() + world.callBudgetNanos;
         try {
             capGrowth();
-            begin();
             result = run(tool, args);
             statementsClean = true;
             if (!result.error()) {
                 deadlineNanos = Long.MAX_VALUE;
-                exec("COMMIT");
+                db.commit();
                 statements.release();
                 return result;
             }
@@ -120,27 +129,19 @@ public final class Instance implements AutoCloseable {
         return result;
     }
 
-    private void begin() throws SQLException {
-        try {
-            exec("BEGIN");
-        } catch (SQLException e) {
-            // a transaction survived an earlier failure whose rollback failed too: drop it, then begin afresh
-            exec("ROLLBACK");
-            exec("BEGIN");
-        }
-    }
-
+    /** Ends a failed call's transaction and begins the next call's, whatever state the failure left SQLite in. */
     private void rollback() {
         try {
-            exec("ROLLBACK");
-        } catch (SQLException alreadyRolledBack) {
-            // SQLite ends a transaction itself on some errors (SQLITE_FULL, SQLITE_NOMEM, INSERT OR ROLLBACK): nothing is open
+            db.rollback(); // the driver's: ROLLBACK, then BEGIN
+        } catch (SQLException alreadyEnded) {
+            // SQLite ended the transaction itself (SQLITE_FULL, SQLITE_NOMEM, INSERT OR ROLLBACK), so the driver's
+            // ROLLBACK failed before its BEGIN: without this BEGIN every later call would commit statement by statement
+            try {
+                db.getDatabase().exec("BEGIN", false);
+            } catch (SQLException e) {
+                needsBegin = true;
+            }
         }
-    }
-
-    /** Transaction control with no statement object to cache or break (the driver's own begin/commit do the same). */
-    private void exec(String sql) throws SQLException {
-        db.getDatabase().exec(sql, false);
     }
 
     /**
