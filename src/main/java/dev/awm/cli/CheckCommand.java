@@ -1,6 +1,7 @@
 package dev.awm.cli;
 
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.verify.PythonVerifier;
 import dev.awm.verify.WorldCheck;
 import dev.awm.world.World;
 import java.io.PrintWriter;
@@ -25,6 +26,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list the worlds that cannot be checked yet (no toolset or verifiers) as failures. By default they are listed and skipped.")
     boolean strict;
 
+    @Option(names = "--run-python-verifiers", description = "Also run the Python verifiers that imported AWM worlds bring (gen_verifier.pure_code.jsonl), beside awm's own, in a bubblewrap sandbox (no network, no host files, CPU/memory/process limits). Refused when no sandbox can start here.")
+    boolean runPython;
+
     @Spec
     CommandSpec spec;
 
@@ -32,6 +36,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<World> worlds = options.load();
+        PythonVerifier.Sandbox python = runPython ? PythonVerifier.sandbox() : null;
         out.printf("%-26s %6s %5s %5s %6s %10s %11s %6s%n", "world", "tables", "tools", "tasks", "solved", "by-nothing", "near-misses", "errors");
         boolean failed = false;
         int skipped = 0;
@@ -42,7 +47,7 @@ final class CheckCommand implements Callable<Integer> {
                         w.problems().isEmpty() ? "" : w.problems().get(0));
                 continue;
             }
-            WorldCheck.Report r = WorldCheck.run(WorldRuntime.load(w));
+            WorldCheck.Report r = WorldCheck.run(WorldRuntime.load(w), python);
             failed |= !r.ok();
             out.printf("%-26s %6d %5d %5d %6s %10d %11s %6d  %s%n", r.world(), r.tables(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(), r.passedByNothing(),
                     r.nearMissesRejected() + "/" + r.nearMisses(), r.errors().size(), r.ok() ? "ok" : "FAILED");

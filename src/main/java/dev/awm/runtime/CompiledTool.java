@@ -3,6 +3,7 @@ package dev.awm.runtime;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import dev.awm.world.Tool;
 import java.util.ArrayList;
@@ -15,7 +16,11 @@ import tools.jackson.databind.JsonNode;
 /** A tool whose statements have been parsed and whose input schema compiled, ready to run on any instance. */
 public final class CompiledTool {
 
-    static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+            registry -> registry.schemaRegistryConfig(SchemaRegistryConfig.builder().regularExpressionFactory(BoundedRegex::new).build()));
+    /** How deep a call's arguments may nest, and how many characters they may hold in all: far beyond any real call. */
+    static final int MAX_ARGUMENT_DEPTH = 32, MAX_ARGUMENT_CHARS = 100_000;
+    private static final int MAX_PROBLEMS_SHOWN = 10;
 
     public final Tool tool;
     final List<SqlText> sql;
@@ -40,9 +45,20 @@ public final class CompiledTool {
 
     /** Plain-language problems with {@code args}, each naming the field; empty when they are valid. */
     List<String> validate(JsonNode args) {
-        List<Error> errors = schema.validate(args);
-        List<String> out = new ArrayList<>(errors.size());
+        String size = sizeProblem(args);
+        if (size != null) return List.of(size);
+        List<Error> errors;
+        try {
+            errors = BoundedRegex.bounded(() -> schema.validate(args));
+        } catch (BoundedRegex.TooSlow e) {
+            return List.of("arguments: a value took too long to check against the tool's \"pattern\"; send a shorter or simpler value");
+        }
+        List<String> out = new ArrayList<>();
         for (Error e : errors) {
+            if (out.size() == MAX_PROBLEMS_SHOWN) {
+                out.add("and " + (errors.size() - MAX_PROBLEMS_SHOWN) + " more problems");
+                break;
+            }
             String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?|^/", "").replace('/', '.');
             String message = e.getMessage();
             if ("additionalProperties".equals(e.getKeyword())) {
@@ -57,6 +73,36 @@ public final class CompiledTool {
             out.add((where.isEmpty() ? "arguments" : where) + ": " + message);
         }
         return out;
+    }
+
+    /** Why {@code args} are too deep or too large to look at further, or null; walked without recursion. */
+    static String sizeProblem(JsonNode args) {
+        java.util.ArrayDeque<JsonNode> nodes = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        nodes.push(args);
+        depths.push(1);
+        long chars = 0;
+        while (!nodes.isEmpty()) {
+            JsonNode node = nodes.pop();
+            int depth = depths.pop();
+            if (depth > MAX_ARGUMENT_DEPTH) return "arguments: nested more than " + MAX_ARGUMENT_DEPTH + " levels deep";
+            chars += node.isString() ? node.asString().length() + 2 : 8;
+            if (chars > MAX_ARGUMENT_CHARS) return "arguments: more than " + MAX_ARGUMENT_CHARS + " characters in all; send less per call";
+            if (node.size() > MAX_ARGUMENT_CHARS / 8) return "arguments: more than " + MAX_ARGUMENT_CHARS / 8 + " values in one list or object; send less per call";
+            if (node.isObject()) {
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    chars += e.getKey().length() + 3;
+                    nodes.push(e.getValue());
+                    depths.push(depth + 1);
+                }
+            } else if (node.isArray()) {
+                for (JsonNode child : node) {
+                    nodes.push(child);
+                    depths.push(depth + 1);
+                }
+            }
+        }
+        return null;
     }
 
     /** The argument values with defaults applied for the ones left out. */

@@ -13,7 +13,8 @@ import java.util.Set;
  * @param jdbc the statement with {@code ?} in place of each parameter
  * @param params the parameters in order of appearance (a name may repeat)
  * @param keyword the first keyword, upper-case (SELECT, WITH, INSERT, ...)
- * @param trailing text after a top-level {@code ;} that is not blank: a second statement, which is refused
+ * @param trailing text after the statement's end (a top-level {@code ;}, or in a CREATE TRIGGER the {@code ;} after
+ *     its body's END) that is not blank: a second statement, which is refused
  */
 public record SqlText(String source, String jdbc, List<Param> params, String keyword, String trailing) {
 
@@ -34,6 +35,10 @@ public record SqlText(String source, String jdbc, List<Param> params, String key
         String trailing = "";
         int n = sql.length();
         int i = 0;
+        // A trigger's body holds statements ended by ';'; the trigger itself ends at "; END" (as sqlite3_complete reads it).
+        List<String> head = leadingWords(sql, 3);
+        boolean inTriggerBody = head.size() >= 2 && head.get(0).equals("CREATE")
+                && (head.get(1).equals("TRIGGER") || head.size() == 3 && head.get(2).equals("TRIGGER") && TEMP.contains(head.get(1)));
         while (i < n) {
             char c = sql.charAt(i);
             if (c == '\'' || c == '"' || c == '`' || c == '[') {
@@ -73,6 +78,16 @@ public record SqlText(String source, String jdbc, List<Param> params, String key
                 params.add(new Param(name, field));
                 out.append('?');
                 i = j;
+            } else if (c == ';' && inTriggerBody) {
+                int end = skipBlank(sql, i + 1);
+                if (end + 3 <= n && sql.regionMatches(true, end, "END", 0, 3) && (end + 3 == n || !isIdentPart(sql.charAt(end + 3)))) {
+                    out.append(sql, i, end + 3);
+                    i = end + 3;
+                    inTriggerBody = false;
+                } else {
+                    out.append(c);
+                    i++;
+                }
             } else if (c == ';') {
                 trailing = sql.substring(i + 1).strip();
                 while (trailing.startsWith(";")) trailing = trailing.substring(1).strip();
@@ -82,7 +97,14 @@ public record SqlText(String source, String jdbc, List<Param> params, String key
                 i++;
             }
         }
-        return new SqlText(sql, out.toString().strip(), List.copyOf(params), firstKeyword(sql), trailing);
+        return new SqlText(sql, out.toString().strip(), List.copyOf(params), head.isEmpty() ? "" : head.get(0), trailing);
+    }
+
+    private static final Set<String> TEMP = Set.of("TEMP", "TEMPORARY");
+
+    /** Up to {@code n} leading keywords, upper-case (CREATE, UNIQUE, INDEX), skipping comments; they say what kind of statement it is. */
+    public List<String> leadingWords(int n) {
+        return leadingWords(source, n);
     }
 
     /** Why this statement may not run in a tool or verifier, or null when it may. */
@@ -93,16 +115,33 @@ public record SqlText(String source, String jdbc, List<Param> params, String key
         return null;
     }
 
-    private static String firstKeyword(String sql) {
-        String s = sql.strip();
-        while (s.startsWith("--") || s.startsWith("/*")) {
-            int end = s.startsWith("--") ? s.indexOf('\n') : s.indexOf("*/");
-            if (end < 0) return "";
-            s = s.substring(end + (s.startsWith("--") ? 1 : 2)).strip();
+    private static List<String> leadingWords(String sql, int n) {
+        List<String> words = new ArrayList<>(n);
+        int i = skipBlank(sql, 0);
+        while (words.size() < n && i < sql.length() && Character.isLetter(sql.charAt(i))) {
+            int j = i;
+            while (j < sql.length() && Character.isLetter(sql.charAt(j))) j++;
+            words.add(sql.substring(i, j).toUpperCase(Locale.ROOT));
+            if (j < sql.length() && isIdentPart(sql.charAt(j))) break; // a name such as t2, not a keyword
+            i = skipBlank(sql, j);
         }
-        int j = 0;
-        while (j < s.length() && Character.isLetter(s.charAt(j))) j++;
-        return s.substring(0, j).toUpperCase(Locale.ROOT);
+        return words;
+    }
+
+    /** The index of the first character at or after {@code i} that is neither white space nor inside a comment. */
+    private static int skipBlank(String sql, int i) {
+        int n = sql.length();
+        while (i < n) {
+            if (Character.isWhitespace(sql.charAt(i))) i++;
+            else if (sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else break;
+        }
+        return i;
     }
 
     private static boolean isIdentStart(char c) {

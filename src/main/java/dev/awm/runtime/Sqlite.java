@@ -8,13 +8,20 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.sqlite.ProgressHandler;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteLimits;
 
 /** Opening in-memory databases, moving their images in and out, and reading rows as plain Java values. */
 public final class Sqlite {
@@ -22,16 +29,26 @@ public final class Sqlite {
     /** Page cache per connection; in-memory pages live outside it, so this only bounds scratch use. */
     private static final int CACHE_PAGES = 64;
 
+    /** The longest text or blob (and row) a database of awm holds, in bytes: a larger value fails its statement. */
+    public static final int MAX_VALUE_BYTES = 1 << 20;
+
     private Sqlite() {}
 
-    /** A fresh, empty in-memory database with foreign keys enforced. */
+    /**
+     * A fresh, empty in-memory database with foreign keys enforced. No database can be attached to it (so no SQL it
+     * runs can open a file), extensions cannot be loaded, and no value may exceed {@link #MAX_VALUE_BYTES}.
+     */
     public static SQLiteConnection openMemory() throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.enforceForeignKeys(true);
         config.setCacheSize(CACHE_PAGES);
         config.setJournalMode(SQLiteConfig.JournalMode.MEMORY);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        return (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:", config.toProperties());
+        config.enableLoadExtension(false);
+        SQLiteConnection c = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:", config.toProperties());
+        c.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
+        c.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES);
+        return c;
     }
 
     /** An in-memory database holding a copy of {@code image}. */
@@ -48,9 +65,11 @@ public final class Sqlite {
     /** A read-only view with {@code main} = {@code after} and {@code initial} = {@code before}, for verifiers and diffs. */
     public static SQLiteConnection openPair(byte[] before, byte[] after) throws SQLException {
         SQLiteConnection c = open(after);
+        c.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 1);
         try (Statement s = c.createStatement()) {
             s.execute("ATTACH DATABASE ':memory:' AS initial");
         }
+        c.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0); // no further ATTACH
         c.deserialize("initial", before);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA query_only = ON");
@@ -78,6 +97,11 @@ public final class Sqlite {
     }
 
     public static List<Map<String, Object>> rows(ResultSet rs, int limit) throws SQLException {
+        return rows(rs, limit, null);
+    }
+
+    /** As {@link #rows(ResultSet, int)}, spending each value read from {@code budget} (when not null). */
+    static List<Map<String, Object>> rows(ResultSet rs, int limit, ReadBudget budget) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         String[] names = new String[n];
@@ -86,7 +110,11 @@ public final class Sqlite {
         while (rs.next()) {
             if (out.size() == limit) throw new ResultTooLarge(limit);
             Map<String, Object> row = new LinkedHashMap<>(n * 2);
-            for (int i = 0; i < n; i++) row.put(names[i], value(rs.getObject(i + 1)));
+            for (int i = 0; i < n; i++) {
+                Object v = value(rs.getObject(i + 1));
+                if (budget != null) budget.spend(v);
+                row.put(names[i], v);
+            }
             out.add(row);
         }
         return out;
@@ -101,7 +129,45 @@ public final class Sqlite {
     /** SQLite's message without the driver's "[SQLITE_...]" prefix and constraint wrapper, as a user should read it. */
     public static String message(SQLException e) {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        return m.replaceFirst("^\\[[A-Z_]+\\]\\s*", "").replaceFirst("^A [A-Z]+ constraint failed \\((.*)\\)$", "$1");
+        m = m.replaceFirst("^\\[[A-Z_]+\\]\\s*", "").replaceFirst("^A [A-Z]+ constraint failed \\((.*)\\)$", "$1");
+        // the driver writes "<the result code's generic text> (<SQLite's own message>)"; the second says what happened
+        if (e instanceof SQLiteException s && m.startsWith(s.getResultCode().message + " (") && m.endsWith(")")) {
+            return m.substring(s.getResultCode().message.length() + 2, m.length() - 1);
+        }
+        return m;
+    }
+
+    /**
+     * The databases (0 = main, 1 = temp, 2+ = attached) that {@code sql} would write, as SQLite compiles it: every
+     * statement that may write opens a write transaction on each database it writes. This sees writes that the text
+     * hides, such as {@code WITH x AS (...) DELETE ... RETURNING}.
+     */
+    public static Set<Integer> databasesWritten(Connection c, String sql) throws SQLException {
+        Set<Integer> written = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if ("Transaction".equals(rs.getString("opcode")) && rs.getInt("p2") != 0) written.add(rs.getInt("p1"));
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Makes SQLite stop any statement of {@code c} (with SQLITE_INTERRUPT) once {@code deadlineNanos} (on
+     * {@link System#nanoTime()}'s clock) has passed; {@code Long.MAX_VALUE} means no deadline.
+     */
+    static void interruptAfter(SQLiteConnection c, LongSupplier deadlineNanos) throws SQLException {
+        ProgressHandler.setHandler(c, 2_000, new ProgressHandler() {
+            @Override
+            protected int progress() {
+                return System.nanoTime() > deadlineNanos.getAsLong() ? 1 : 0;
+            }
+        });
+    }
+
+    /** SQLite's primary result code in {@code e} (SQLITE_FULL, SQLITE_INTERRUPT, ...), or null when the driver raised it. */
+    static SQLiteErrorCode resultCode(SQLException e) {
+        return e instanceof SQLiteException s ? SQLiteErrorCode.getErrorCode(s.getResultCode().code & 0xFF) : null;
     }
 
     static Object value(Object v) {

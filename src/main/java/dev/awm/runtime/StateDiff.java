@@ -1,5 +1,7 @@
 package dev.awm.runtime;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,20 +29,39 @@ public record StateDiff(Map<String, TableDiff> tables) {
         return tables.isEmpty();
     }
 
+    /** The time a diff may take. */
+    static final long BUDGET_NANOS = 10_000_000_000L;
+
+    /**
+     * The difference from {@code before} to {@code after}, two images of one world.
+     *
+     * @throws TimeBudget.Exceeded when it takes longer than 10 s
+     */
     public static StateDiff between(byte[] before, byte[] after) {
+        return between(before, after, BUDGET_NANOS);
+    }
+
+    static StateDiff between(byte[] before, byte[] after, long budgetNanos) {
+        TimeBudget time = new TimeBudget("Computing the state diff", budgetNanos);
+        // Stored values take at least a byte each, so only computed (generated) columns can read as more than this.
+        ReadBudget read = new ReadBudget(8L * (before.length + after.length) + 1_000_000);
         try (SQLiteConnection db = Sqlite.openPair(before, after)) {
+            Sqlite.interruptAfter(db, () -> time.deadlineNanos);
             Map<String, TableDiff> out = new LinkedHashMap<>();
             for (String table : StateHash.tables(db)) {
-                TableDiff d = diff(db, table);
+                time.check();
+                TableDiff d = diff(db, table, read);
                 if (!d.isEmpty()) out.put(table, d);
             }
             return new StateDiff(out);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot diff the two states: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot diff the two states: " + Sqlite.message(time.rethrow(e)), e);
+        } catch (ReadBudget.Exceeded e) {
+            throw new IllegalStateException("cannot diff the two states: they read as more than " + e.limit + " characters, far more than they store");
         }
     }
 
-    private static TableDiff diff(SQLiteConnection db, String table) throws SQLException {
+    private static TableDiff diff(SQLiteConnection db, String table, ReadBudget read) throws SQLException {
         String quoted = "\"" + table.replace("\"", "\"\"") + "\"";
         List<String> key = new ArrayList<>();
         for (Map<String, Object> col : Sqlite.query(db, "PRAGMA main.table_info(" + quoted + ")")) {
@@ -49,8 +70,8 @@ public record StateDiff(Map<String, TableDiff> tables) {
         boolean hasInitial = !Sqlite.query(db, "SELECT 1 FROM initial.sqlite_master WHERE type = 'table' AND name = '" + table.replace("'", "''") + "'").isEmpty();
         String select = key.isEmpty() ? "SELECT rowid AS \"rowid\", * FROM " : "SELECT * FROM ";
         if (key.isEmpty()) key.add("rowid");
-        Map<List<Object>, Map<String, Object>> before = byKey(hasInitial ? Sqlite.query(db, select + "initial." + quoted) : List.of(), key);
-        Map<List<Object>, Map<String, Object>> after = byKey(Sqlite.query(db, select + "main." + quoted), key);
+        Map<List<Object>, Map<String, Object>> before = byKey(hasInitial ? rows(db, select + "initial." + quoted, read) : List.of(), key);
+        Map<List<Object>, Map<String, Object>> after = byKey(rows(db, select + "main." + quoted, read), key);
         List<Map<String, Object>> inserted = new ArrayList<>(), deleted = new ArrayList<>();
         List<Update> updated = new ArrayList<>();
         for (Map.Entry<List<Object>, Map<String, Object>> e : after.entrySet()) {
@@ -74,6 +95,12 @@ public record StateDiff(Map<String, TableDiff> tables) {
             if (!after.containsKey(e.getKey())) deleted.add(e.getValue());
         }
         return new TableDiff(inserted, deleted, updated);
+    }
+
+    private static List<Map<String, Object>> rows(SQLiteConnection db, String sql, ReadBudget read) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            return Sqlite.rows(rs, Integer.MAX_VALUE, read);
+        }
     }
 
     private static Map<List<Object>, Map<String, Object>> byKey(List<Map<String, Object>> rows, List<String> key) {

@@ -15,25 +15,34 @@ final class StateHash {
 
     private StateHash() {}
 
-    static String of(Connection db) throws SQLException {
-        MessageDigest sha = sha256();
-        for (String table : tables(db)) {
-            sha.update(("T" + table + "\u0000").getBytes(StandardCharsets.UTF_8));
-            try (PreparedStatement ps = db.prepareStatement("SELECT * FROM \"" + table.replace("\"", "\"\"") + "\" ORDER BY " + orderBy(db, table));
-                    ResultSet rs = ps.executeQuery()) {
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    sha.update((byte) 'R');
-                    for (int i = 1; i <= n; i++) {
-                        Object v = rs.getObject(i);
-                        String typed = v == null ? "N" : (v instanceof Number num ? (v instanceof Double ? "F" + num : "I" + num.longValue()) : (v instanceof byte[] b ? "B" + HexFormat.of().formatHex(b) : "S" + v));
-                        sha.update(typed.getBytes(StandardCharsets.UTF_8));
-                        sha.update((byte) 0);
+    /**
+     * @param budget the time the hash may take; SQLite work on {@code db} must be interrupted at its deadline
+     * @throws TimeBudget.Exceeded past the deadline
+     */
+    static String of(Connection db, TimeBudget budget) throws SQLException {
+        try {
+            MessageDigest sha = sha256();
+            for (String table : tables(db)) {
+                sha.update(("T" + table + "\u0000").getBytes(StandardCharsets.UTF_8));
+                try (PreparedStatement ps = db.prepareStatement("SELECT * FROM \"" + table.replace("\"", "\"\"") + "\" ORDER BY " + orderBy(db, table));
+                        ResultSet rs = ps.executeQuery()) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        budget.check();
+                        sha.update((byte) 'R');
+                        for (int i = 1; i <= n; i++) {
+                            Object v = rs.getObject(i);
+                            String typed = v == null ? "N" : (v instanceof Number num ? (v instanceof Double ? "F" + num : "I" + num.longValue()) : (v instanceof byte[] b ? "B" + HexFormat.of().formatHex(b) : "S" + v));
+                            sha.update(typed.getBytes(StandardCharsets.UTF_8));
+                            sha.update((byte) 0);
+                        }
                     }
                 }
             }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (SQLException e) {
+            throw budget.rethrow(e);
         }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     static List<String> tables(Connection db) throws SQLException {

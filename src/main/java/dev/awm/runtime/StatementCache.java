@@ -2,13 +2,17 @@ package dev.awm.runtime;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.sqlite.SQLiteConnection;
 
 /**
  * The most recently used prepared statements of one instance's connection. Preparing costs about as much as
- * running a typical tool statement, so repeated calls skip it; the bound keeps an idle instance small.
+ * running a typical tool statement, so repeated calls skip it; the bound keeps an idle instance small. A statement
+ * that took part in a failed call may be left mid-run or in an error state by SQLite, so the caller evicts the
+ * statements of a failed call ({@link #evictInUse()}) and keeps those of a call that succeeded ({@link #release()}).
  */
 final class StatementCache implements AutoCloseable {
 
@@ -24,10 +28,13 @@ final class StatementCache implements AutoCloseable {
         }
     };
 
+    private final Set<String> inUse = new HashSet<>();
+
     StatementCache(SQLiteConnection db) {
         this.db = db;
     }
 
+    /** The prepared statement for {@code sql}, in use until {@link #release()} or {@link #evictInUse()}. */
     PreparedStatement get(String sql) throws SQLException {
         PreparedStatement ps = byText.get(sql);
         if (ps == null) {
@@ -36,7 +43,22 @@ final class StatementCache implements AutoCloseable {
         } else {
             ps.clearParameters();
         }
+        inUse.add(sql);
         return ps;
+    }
+
+    /** The statements in use ran to completion: keep them for the next call. */
+    void release() {
+        inUse.clear();
+    }
+
+    /** Closes and forgets every statement in use, whatever state a failure left it in. */
+    void evictInUse() {
+        for (String sql : inUse) {
+            PreparedStatement ps = byText.remove(sql);
+            if (ps != null) closeQuietly(ps);
+        }
+        inUse.clear();
     }
 
     @Override

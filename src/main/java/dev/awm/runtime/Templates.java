@@ -22,16 +22,18 @@ final class Templates {
         return v instanceof Map<?, ?> m ? m.get(field) : null;
     }
 
-    static String fill(String message, Map<String, Object> bound) {
+    /** {@code message} with its placeholders filled, cut short at about {@code maxChars}. */
+    static String fill(String message, Map<String, Object> bound, int maxChars) {
         Matcher m = PLACEHOLDER.matcher(message);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
+            if (out.length() > maxChars) return out.substring(0, maxChars) + "...";
             String name = m.group(1);
             String text = bound.containsKey(name) ? display(lookup(bound, name, m.group(2))) : m.group();
             m.appendReplacement(out, Matcher.quoteReplacement(text));
         }
         m.appendTail(out);
-        return out.toString();
+        return out.length() > maxChars ? out.substring(0, maxChars) + "..." : out.toString();
     }
 
     private static String display(Object v) {

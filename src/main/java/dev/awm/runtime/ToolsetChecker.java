@@ -78,6 +78,9 @@ public final class ToolsetChecker {
                     problems.add(at + ": uses SQLite's own parameter syntax (? or @name); write parameters as :name");
                 }
                 columns = resultColumns(ps);
+                if (!(step instanceof Tool.Write) && !Sqlite.databasesWritten(db, sql.jdbc()).isEmpty()) {
+                    problems.add(at + ": can change the database, which a " + kind + " step may not (a tool with no write step is advertised as read-only); make it a write step");
+                }
             } catch (SQLException e) {
                 problems.add(at + ": does not prepare against the schema: " + Sqlite.message(e) + " in: " + WorldRuntime.abbreviate(step.sql()));
             }

@@ -2,6 +2,7 @@ package dev.awm.runtime;
 
 import dev.awm.world.Tool;
 import dev.awm.world.World;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
 
 /**
  * A loaded world: its template database image (schema, indexes, seed rows) built once, and its toolset checked
@@ -22,6 +24,9 @@ public final class WorldRuntime {
 
     public static final long USER_ID = 1;
     private static final long DEFAULT_CALL_BUDGET_MS = 2_000;
+    /** The time a world's schema and seed rows may take to build, and the size they may reach. */
+    static final long BUILD_BUDGET_MS = 10_000;
+    static final int TEMPLATE_MAX_BYTES = 64 << 20;
 
     public final World world;
     /** The world clock bound to {@code :now}. */
@@ -50,11 +55,16 @@ public final class WorldRuntime {
 
     /** As {@link #load(World)}, with the time one tool call may take before it is stopped and rolled back. */
     public static WorldRuntime load(World world, long callBudgetMillis) {
+        return load(world, callBudgetMillis, BUILD_BUDGET_MS);
+    }
+
+    /** As {@link #load(World, long)}, with the time the world's database may take to build. */
+    static WorldRuntime load(World world, long callBudgetMillis, long buildBudgetMillis) {
         String now = world.now() != null ? world.now() : LocalDateTime.now(ZoneOffset.UTC).withNano(0).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
         List<String> build = new ArrayList<>();
         byte[] image;
         try (SQLiteConnection db = Sqlite.openMemory()) {
-            buildTemplate(db, world, build);
+            buildTemplate(db, world, build, buildBudgetMillis);
             image = Sqlite.image(db);
         } catch (SQLException e) {
             throw new IllegalStateException("SQLite failed while building " + world.scenario() + ": " + e.getMessage(), e);
@@ -75,37 +85,73 @@ public final class WorldRuntime {
         return new WorldRuntime(world, now, image, Collections.unmodifiableMap(tools), List.copyOf(build), List.copyOf(toolProblems), callBudgetMillis);
     }
 
-    private static void buildTemplate(SQLiteConnection db, World world, List<String> problems) throws SQLException {
-        try (Statement s = db.createStatement()) {
-            for (World.Table t : world.tables()) {
-                try {
-                    s.execute(t.ddl());
-                } catch (SQLException e) {
-                    problems.add("table " + t.name() + ": its DDL fails: " + Sqlite.message(e));
-                }
+    private static void buildTemplate(SQLiteConnection db, World world, List<String> problems, long budgetMillis) throws SQLException {
+        Build build = new Build(db, problems, budgetMillis);
+        for (World.Table t : world.tables()) build.run(t.ddl(), WorldSql.SCHEMA_KINDS, where(t.at()) + "table " + t.name() + ": its DDL");
+        for (World.Table t : world.tables()) {
+            for (int i = 0; i < t.indexes().size(); i++) {
+                build.run(t.indexes().get(i), WorldSql.SCHEMA_KINDS, where(t.at()) + "table " + t.name() + ": index " + (i + 1));
             }
-            for (World.Table t : world.tables()) {
-                for (String index : t.indexes()) {
-                    try {
-                        s.execute(index);
-                    } catch (SQLException e) {
-                        problems.add("table " + t.name() + ": index fails: " + Sqlite.message(e) + " in: " + index);
-                    }
-                }
+        }
+        if (world.tables().isEmpty()) return; // the world already says it has no schema; its seed rows cannot land
+        for (World.SeedTable seed : world.seed()) {
+            for (int i = 0; i < seed.inserts().size(); i++) {
+                build.run(seed.inserts().get(i), WorldSql.SEED_KINDS, where(seed.at()) + "seed " + seed.table() + " insert " + (i + 1));
             }
-            if (world.tables().isEmpty()) return; // the world already says it has no schema; its seed rows cannot land
-            for (World.SeedTable seed : world.seed()) {
-                for (int i = 0; i < seed.inserts().size(); i++) {
-                    try {
-                        s.execute(seed.inserts().get(i));
-                    } catch (SQLException e) {
-                        problems.add("seed " + seed.table() + " insert " + (i + 1) + ": " + Sqlite.message(e) + " in: " + abbreviate(seed.inserts().get(i)));
-                    }
-                }
-            }
-            List<Map<String, Object>> fk = Sqlite.query(db, "PRAGMA foreign_key_check");
-            for (Map<String, Object> row : fk) {
+        }
+        if (build.stopped) return;
+        try {
+            for (Map<String, Object> row : Sqlite.query(db, "PRAGMA foreign_key_check")) {
                 problems.add("seed " + row.get("table") + " row " + row.get("rowid") + ": its foreign key to " + row.get("parent") + " points at no row");
+            }
+        } catch (SQLException e) {
+            problems.add("checking the seed rows' foreign keys failed: " + Sqlite.message(e));
+        }
+    }
+
+    private static String where(String at) {
+        return at == null || at.isEmpty() ? "" : at + ": ";
+    }
+
+    /**
+     * Runs a world's statements through the gate, one prepared statement each, under a time budget and a size cap for
+     * the whole build: seed data with a runaway recursive CTE or trigger stops, and is reported, like a failing one.
+     */
+    private static final class Build {
+        final SQLiteConnection db;
+        final List<String> problems;
+        final long budgetMillis;
+        boolean stopped;
+
+        Build(SQLiteConnection db, List<String> problems, long budgetMillis) throws SQLException {
+            this.db = db;
+            this.problems = problems;
+            this.budgetMillis = budgetMillis;
+            long deadline = System.nanoTime() + budgetMillis * 1_000_000;
+            Sqlite.interruptAfter(db, () -> deadline);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA max_page_count = " + TEMPLATE_MAX_BYTES / Instance.PAGE_BYTES);
+            }
+        }
+
+        void run(String sql, List<String> allowed, String what) {
+            if (stopped) return;
+            String refusal = WorldSql.refusal(db, sql, allowed);
+            if (refusal != null) {
+                problems.add(what + " is refused: it " + refusal + " in: " + abbreviate(sql));
+                return;
+            }
+            try (PreparedStatement ps = db.prepareStatement(sql)) {
+                ps.execute();
+            } catch (SQLException e) {
+                SQLiteErrorCode code = Sqlite.resultCode(e);
+                if (code == SQLiteErrorCode.SQLITE_INTERRUPT || code == SQLiteErrorCode.SQLITE_FULL) {
+                    stopped = true;
+                    problems.add((code == SQLiteErrorCode.SQLITE_FULL ? "the database grew past the " + TEMPLATE_MAX_BYTES / (1 << 20) + " MiB a world may hold"
+                            : "building the database took longer than " + budgetMillis + " ms") + "; stopped at " + what + ": " + abbreviate(sql));
+                } else {
+                    problems.add(what + " fails: " + Sqlite.message(e) + " in: " + abbreviate(sql));
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ import org.sqlite.SQLiteConnection;
 public final class WorldCheck {
 
     private static final java.time.Duration PYTHON_TIMEOUT = java.time.Duration.ofSeconds(30);
+    static final String PYTHON_NOT_RUN = "was not run: imported Python code runs only on request, in a sandbox (awm check --run-python-verifiers)";
 
     private WorldCheck() {}
 
@@ -32,7 +33,11 @@ public final class WorldCheck {
 
         /** What AWM's Python verifiers (imported worlds only) say, task by task: information, not a failure. */
         public List<String> awmPythonNotes() {
-            return outcomes.stream().filter(o -> o.awmPython() != null).map(o -> "task " + o.task() + ": AWM's Python verifier " + o.awmPython()).toList();
+            List<TaskOutcome> with = outcomes.stream().filter(o -> o.awmPython() != null).toList();
+            if (!with.isEmpty() && with.stream().allMatch(o -> o.awmPython().equals(PYTHON_NOT_RUN))) {
+                return List.of("AWM's Python verifiers (" + with.size() + " tasks) were not run: imported Python code runs only on request, in a sandbox (awm check --run-python-verifiers)");
+            }
+            return with.stream().map(o -> "task " + o.task() + ": AWM's Python verifier " + o.awmPython()).toList();
         }
 
         public boolean ok() {
@@ -45,11 +50,20 @@ public final class WorldCheck {
         return run(rt, instance -> instance::call);
     }
 
+    /** As {@link #run(WorldRuntime)}, running AWM's Python verifiers (of imported worlds) in {@code python}; null runs none. */
+    public static Report run(WorldRuntime rt, PythonVerifier.Sandbox python) {
+        return run(rt, instance -> instance::call, python);
+    }
+
+    public static Report run(WorldRuntime rt, Function<Instance, TaskRun.ToolCaller> callerFor) {
+        return run(rt, callerFor, null);
+    }
+
     /**
      * Checks {@code rt}, calling tools through {@code callerFor} (given the fresh instance the calls must act on), so
      * the same proof can go through MCP.
      */
-    public static Report run(WorldRuntime rt, Function<Instance, TaskRun.ToolCaller> callerFor) {
+    public static Report run(WorldRuntime rt, Function<Instance, TaskRun.ToolCaller> callerFor, PythonVerifier.Sandbox python) {
         World w = rt.world;
         List<String> errors = new ArrayList<>(rt.problems());
         if (rt.buildProblems().isEmpty()) errors.addAll(staticProblems(rt));
@@ -62,7 +76,7 @@ public final class WorldCheck {
                     outcomes.add(new TaskOutcome(i, false, false, 0, 0, List.of("no verifier"), null));
                     continue;
                 }
-                TaskOutcome o = checkTask(rt, spec, callerFor);
+                TaskOutcome o = checkTask(rt, spec, callerFor, python);
                 outcomes.add(o);
                 if (o.solved()) solved++;
                 if (o.passedByNothing()) nothing++;
@@ -75,7 +89,7 @@ public final class WorldCheck {
                 List.copyOf(errors), List.copyOf(outcomes));
     }
 
-    private static TaskOutcome checkTask(WorldRuntime rt, TaskSpec spec, Function<Instance, TaskRun.ToolCaller> callerFor) {
+    private static TaskOutcome checkTask(WorldRuntime rt, TaskSpec spec, Function<Instance, TaskRun.ToolCaller> callerFor, PythonVerifier.Sandbox python) {
         byte[] initial = rt.initialImage();
         List<String> errors = new ArrayList<>();
         boolean solved = false;
@@ -110,19 +124,18 @@ public final class WorldCheck {
             }
         }
         return new TaskOutcome(spec.index(), solved, nothing, spec.nearMisses().size(), rejected, List.copyOf(errors),
-                awmPython(rt, spec, initial, solvedImage));
+                awmPython(rt, spec, initial, solvedImage, python));
     }
 
-    /** Runs AWM's own verifier for the task, where the world was imported with one and python3 exists. */
-    private static String awmPython(WorldRuntime rt, TaskSpec spec, byte[] initial, byte[] solvedImage) {
+    /** Runs AWM's own verifier for the task in {@code python}'s sandbox, where the world was imported with one. */
+    private static String awmPython(WorldRuntime rt, TaskSpec spec, byte[] initial, byte[] solvedImage, PythonVerifier.Sandbox python) {
         String code = rt.world.pythonVerifiers().get(spec.index());
         if (code == null || solvedImage == null) return null;
-        return PythonVerifier.python3().map(python -> {
-            PythonVerifier.Outcome onSolution = PythonVerifier.run(python, code, initial, solvedImage, spec.solution().answer(), PYTHON_TIMEOUT);
-            PythonVerifier.Outcome onNothing = PythonVerifier.run(python, code, initial, initial, "", PYTHON_TIMEOUT);
-            return "says " + onSolution + " for the reference solution and " + onNothing + " for doing nothing"
-                    + (onSolution.complete() && !onNothing.complete() ? " (agrees)" : " (disagrees)");
-        }).orElse("was not run: no python3 on PATH");
+        if (python == null) return PYTHON_NOT_RUN;
+        PythonVerifier.Outcome onSolution = PythonVerifier.run(python, code, initial, solvedImage, spec.solution().answer(), PYTHON_TIMEOUT);
+        PythonVerifier.Outcome onNothing = PythonVerifier.run(python, code, initial, initial, "", PYTHON_TIMEOUT);
+        return "says " + onSolution + " for the reference solution and " + onNothing + " for doing nothing"
+                + (onSolution.complete() && !onNothing.complete() ? " (agrees)" : " (disagrees)");
     }
 
     /** Every check must be a single SELECT that prepares against the two states, before anything runs. */

@@ -25,6 +25,11 @@ public record Tool(String name, String description, JsonNode inputSchema, List<S
     /** A query whose first value must be true, else the call fails with {@code error}. */
     public record Guard(String sql, String error) implements Step {}
 
+    /**
+     * True when no step is a write. The runtime's checker refuses a read or guard step that SQLite compiles to a
+     * write (such as {@code WITH x AS (...) DELETE ... RETURNING}), so a tool that passed it and is read-only by
+     * this test cannot change the database.
+     */
     public boolean readOnly() {
         return steps.stream().noneMatch(s -> s instanceof Write);
     }

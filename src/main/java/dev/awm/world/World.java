@@ -24,9 +24,19 @@ public record World(
         Map<Integer, String> pythonVerifiers,
         List<String> problems) {
 
-    public record Table(String name, String ddl, List<String> indexes) {}
+    /** A table's DDL and indexes; {@code at} names the file and line they came from (null when not from a file). */
+    public record Table(String name, String ddl, List<String> indexes, String at) {
+        public Table(String name, String ddl, List<String> indexes) {
+            this(name, ddl, indexes, null);
+        }
+    }
 
-    public record SeedTable(String table, List<String> inserts) {}
+    /** A table's seed statements; {@code at} names the file and line they came from (null when not from a file). */
+    public record SeedTable(String table, List<String> inserts, String at) {
+        public SeedTable(String table, List<String> inserts) {
+            this(table, inserts, null);
+        }
+    }
 
     public int seedRowCount() {
         return seed.stream().mapToInt(s -> s.inserts().size()).sum();

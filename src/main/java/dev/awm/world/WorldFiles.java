@@ -159,14 +159,14 @@ public final class WorldFiles {
             JsonNode db = first(DB);
             if (db == null) problems.add("no schema (" + DB + "): it cannot be instantiated");
             else for (JsonNode t : textOrTree(db.path("db_schema")).path("tables")) {
-                tables.add(new World.Table(t.path("name").asString(), t.path("ddl").asString(), strings(t.path("indexes"))));
+                tables.add(new World.Table(t.path("name").asString(), t.path("ddl").asString(), strings(t.path("indexes")), db.path("_at").asString()));
             }
 
             List<World.SeedTable> seed = new ArrayList<>();
             JsonNode sample = first(SAMPLE);
             if (sample == null) problems.add("no seed data (" + SAMPLE + "): instances start empty");
             else for (JsonNode t : textOrTree(sample.path("sample_data")).path("tables")) {
-                seed.add(new World.SeedTable(t.path("table_name").asString(), strings(t.path("insert_statements"))));
+                seed.add(new World.SeedTable(t.path("table_name").asString(), strings(t.path("insert_statements")), sample.path("_at").asString()));
             }
 
             Optional<List<Tool>> tools = Optional.empty();

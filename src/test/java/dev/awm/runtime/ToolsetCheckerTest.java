@@ -64,6 +64,15 @@ class ToolsetCheckerTest {
     }
 
     @Test
+    void aReadOrGuardThatCanWriteIsRefused() {
+        assertThat(problems(tool("[{\"read\": \"WITH x AS (SELECT 1) DELETE FROM cart_items RETURNING *\", \"as\": \"x\"}]")))
+                .singleElement().asString().contains("step 1 (read): can change the database, which a read step may not");
+        assertThat(problems(tool("[{\"guard\": \"WITH x AS (SELECT 1) UPDATE products SET stock = 0 RETURNING 1\", \"error\": \"e\"}]")))
+                .singleElement().asString().contains("step 1 (guard): can change the database");
+        assertThat(problems(tool("[{\"read\": \"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n FROM r\", \"as\": \"x\"}]"))).isEmpty();
+    }
+
+    @Test
     void schemasMustDescribeEveryParameter() {
         assertThat(problems(tool("{\"q\": {\"type\": \"string\"}}", "[{\"read\": \"SELECT :q\", \"as\": \"x\"}]")))
                 .singleElement().asString().contains("parameter q has no \"description\"");

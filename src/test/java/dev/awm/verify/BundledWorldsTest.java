@@ -79,13 +79,7 @@ class BundledWorldsTest {
         assertThat(r.passedByNothing()).isZero();
         assertThat(r.nearMisses()).isGreaterThanOrEqualTo(20);
         assertThat(r.nearMissesRejected()).isEqualTo(r.nearMisses());
-        // AWM's own verifiers for tasks 1 and 2 accept our reference solutions; its task 0 verifier accepts nothing
-        // (it wants the top-rated headphones overall, which cost over the task's $200 limit).
-        assertThat(r.awmPythonNotes()).hasSize(3);
-        if (PythonVerifier.python3().isPresent()) {
-            assertThat(r.awmPythonNotes().get(1)).isEqualTo("task 1: AWM's Python verifier says complete for the reference solution and others for doing nothing (agrees)");
-            assertThat(r.awmPythonNotes().get(2)).endsWith("(agrees)");
-            assertThat(r.awmPythonNotes().get(0)).contains("says others for the reference solution");
-        }
+        // AWM's own Python verifiers run only on request, sandboxed: PythonVerifierSandboxTest runs them
+        assertThat(r.awmPythonNotes()).containsExactly("AWM's Python verifiers (3 tasks) were not run: imported Python code runs only on request, in a sandbox (awm check --run-python-verifiers)");
     }
 }

@@ -1,21 +1,19 @@
 package dev.awm.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.awm.TestWorlds;
 import dev.awm.runtime.Instance;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** AWM's Python verifiers run in a python3 subprocess on read-only copies of the two states. */
+/** AWM's Python verifiers read both states and the answer (in the sandbox; PythonVerifierSandboxTest shows what it keeps out). */
 class PythonVerifierTest {
 
-    static Path python;
+    static PythonVerifier.Sandbox sandbox;
     static final String CART_VERIFIER = """
             def verify_task_completion(initial_db_path: str, final_db_path: str, final_answer: str | None = None) -> dict:
                 import sqlite3
@@ -25,9 +23,8 @@ class PythonVerifierTest {
             """;
 
     @BeforeAll
-    static void findPython() {
-        python = PythonVerifier.python3().orElse(null);
-        assumeTrue(python != null, "python3 is not on PATH");
+    static void findSandbox() {
+        sandbox = PythonVerifierSandboxTest.sandboxOrSkip();
     }
 
     @Test
@@ -37,19 +34,19 @@ class PythonVerifierTest {
         try (Instance i = shop.newInstance()) {
             i.call("add_to_cart", Json.parse("{\"product_id\": 1, \"quantity\": 2}"));
             byte[] fin = i.image();
-            assertThat(PythonVerifier.run(python, CART_VERIFIER, initial, fin, "Added 2 Blue Mugs.", Duration.ofSeconds(30)).complete()).isTrue();
-            assertThat(PythonVerifier.run(python, CART_VERIFIER, initial, fin, "", Duration.ofSeconds(30)).result()).isEqualTo("others");
-            assertThat(PythonVerifier.run(python, CART_VERIFIER, initial, initial, "mug", Duration.ofSeconds(30)).result()).isEqualTo("others");
+            assertThat(PythonVerifier.run(sandbox, CART_VERIFIER, initial, fin, "Added 2 Blue Mugs.", Duration.ofSeconds(30)).complete()).isTrue();
+            assertThat(PythonVerifier.run(sandbox, CART_VERIFIER, initial, fin, "", Duration.ofSeconds(30)).result()).isEqualTo("others");
+            assertThat(PythonVerifier.run(sandbox, CART_VERIFIER, initial, initial, "mug", Duration.ofSeconds(30)).result()).isEqualTo("others");
         }
     }
 
     @Test
     void aHangingOrBrokenVerifierIsReportedNotFatal() {
         byte[] db = TestWorlds.tinyShopRuntime().initialImage();
-        PythonVerifier.Outcome hang = PythonVerifier.run(python, "def verify_task_completion(a, b, c=None):\n    while True: pass\n", db, db, "", Duration.ofSeconds(1));
+        PythonVerifier.Outcome hang = PythonVerifier.run(sandbox, "def verify_task_completion(a, b, c=None):\n    while True: pass\n", db, db, "", Duration.ofSeconds(1));
         assertThat(hang.result()).isNull();
         assertThat(hang.error()).contains("timed out");
-        PythonVerifier.Outcome broken = PythonVerifier.run(python, "def verify_task_completion(a, b, c=None):\n    raise ValueError('bad sql')\n", db, db, "", Duration.ofSeconds(30));
+        PythonVerifier.Outcome broken = PythonVerifier.run(sandbox, "def verify_task_completion(a, b, c=None):\n    raise ValueError('bad sql')\n", db, db, "", Duration.ofSeconds(30));
         assertThat(broken.error()).contains("ValueError: bad sql");
     }
 }
