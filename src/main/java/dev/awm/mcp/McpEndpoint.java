@@ -52,6 +52,8 @@ public final class McpEndpoint implements AutoCloseable {
         }
     }
 
+    /** The key of a failed result's {@code _meta} that says whose fault it was: "agent" or "environment". */
+    public static final String ERROR_KIND = "awm/error_kind";
     /** Protocol versions this server speaks, newest first; a client asking for another is offered the newest. */
     static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
     /** Exact integers the MCP layer lets through: whole numbers beyond this are not exact as JSON floating point. */
@@ -111,22 +113,22 @@ public final class McpEndpoint implements AutoCloseable {
         String name = nameNode.asString();
         CompiledTool tool = tools.get(name);
         if (tool == null) {
-            return toolResult(failure("Unknown tool '" + JsonRpc.quote(name) + "'. Available tools: " + String.join(", ", tools.keySet()) + "."));
+            return toolResult(ToolResult.agentError("Unknown tool '" + JsonRpc.quote(name) + "'. Available tools: " + String.join(", ", tools.keySet()) + "."));
         }
         JsonNode args = params.get("arguments");
         if (args == null || args.isNull()) args = JsonRpc.NODES.objectNode();
         if (!args.isObject()) {
-            return toolResult(failure("The arguments of " + name + " must be a JSON object of named arguments, not " + JsonRpc.kind(args)
+            return toolResult(ToolResult.agentError("The arguments of " + name + " must be a JSON object of named arguments, not " + JsonRpc.kind(args)
                     + ". Its parameters: " + String.join(", ", tool.tool.inputSchema().path("properties").propertyNames()) + "."));
         }
         String inexact = exactNumbers(tool, (ObjectNode) args);
-        if (inexact != null) return toolResult(failure("Invalid arguments for " + name + ": " + inexact + ". Nothing was changed."));
+        if (inexact != null) return toolResult(ToolResult.agentError("Invalid arguments for " + name + ": " + inexact + ". Nothing was changed."));
         ToolResult r;
         try {
             Instance instance = binding.instance(sessionId);
-            r = instance == null ? failure("This MCP session has no world instance to act on any more. Start a new session.") : instance.call(name, args);
+            r = instance == null ? ToolResult.environmentError("This MCP session has no world instance to act on any more. Start a new session.") : instance.call(name, args);
         } catch (Throwable t) { // an Error too: the agent gets an answer, and the next call a working server
-            r = failure("The server failed while running " + name + ". The call may not have completed; check with a read-only tool before retrying."
+            r = ToolResult.environmentError("The server failed while running " + name + ". The call may not have completed; check with a read-only tool before retrying."
                     + plainReason(t));
             System.err.println("awm: internal error in " + serverName + " " + name + ": " + t);
         }
@@ -134,16 +136,12 @@ public final class McpEndpoint implements AutoCloseable {
         return toolResult(r);
     }
 
-    private static ToolResult failure(String message) {
-        return new ToolResult(true, message, null);
-    }
-
     private static ObjectNode toolResult(ToolResult r) {
         ObjectNode out = JsonRpc.NODES.objectNode();
         out.putArray("content").addObject().put("type", "text").put("text", r.error() ? JsonRpc.cap(r.text()) : r.text());
         if (!r.error() && r.value() instanceof Map<?, ?> m) out.putPOJO("structuredContent", m); // written as it is, not copied into a tree
         out.put("isError", r.error());
-        // Where ToolResult says whose fault a failure is, put it here: out.putObject("_meta").put("awm/error_kind", ...).
+        if (r.error()) out.putObject("_meta").put(ERROR_KIND, r.kind().wireName());
         return out;
     }
 

@@ -29,8 +29,9 @@ public final class McpToolClient implements TaskRun.ToolCaller, AutoCloseable {
         Map<String, Object> args = arguments == null || arguments.isNull() ? Map.of() : (Map<String, Object>) Json.plain(arguments);
         McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
         String text = r.content().stream().filter(c -> c instanceof McpSchema.TextContent).map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
-        boolean error = Boolean.TRUE.equals(r.isError());
-        return new ToolResult(error, text, error ? null : r.structuredContent());
+        if (!Boolean.TRUE.equals(r.isError())) return new ToolResult(false, text, r.structuredContent(), null);
+        Object kind = r.meta() == null ? null : r.meta().get(McpEndpoint.ERROR_KIND);
+        return "agent".equals(kind) ? ToolResult.agentError(text) : ToolResult.environmentError(text);
     }
 
     @Override

@@ -77,12 +77,18 @@ class McpProtocolTest {
         assertThat(r.headers().toString()).doesNotContainIgnoringCase("jetty");
     }
 
-    /** A reply that is a tool result with isError true; returns its text. */
+    /** A reply that is a tool result with isError true, the agent's fault; returns its text. */
     static String assertToolError(RawHttp.Response r) {
+        return assertToolError(r, "agent");
+    }
+
+    /** A reply that is a tool result with isError true and {@code _meta} naming whose fault it is; returns its text. */
+    static String assertToolError(RawHttp.Response r, String kind) {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertNoInternals(r);
         JsonNode result = Json.parse(r.body()).path("result");
         assertThat(result.path("isError").asBoolean()).as(r.body()).isTrue();
+        assertThat(result.path("_meta").path(McpEndpoint.ERROR_KIND).asString()).as(r.body()).isEqualTo(kind);
         return result.path("content").get(0).path("text").asString();
     }
 
@@ -296,7 +302,7 @@ class McpProtocolTest {
                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
             String s = init.header("Mcp-Session-Id");
             for (int i = 0; i < 2; i++) { // and the server still answers after it
-                String text = assertToolError(RawHttp.post(server.port(), "/failing", s, callJson("get_cart", "{}")));
+                String text = assertToolError(RawHttp.post(server.port(), "/failing", s, callJson("get_cart", "{}")), "environment");
                 assertThat(text).contains("get_cart");
             }
         } finally {

@@ -127,6 +127,7 @@ class McpSessionsTest {
                     ToolResult unknown = client.call("launch_rocket", null);
                     assertThat(unknown.error()).isTrue();
                     assertThat(unknown.text()).contains("Available tools: search_products");
+                    assertThat(unknown.kind()).as("the client reads whose fault it was from _meta").isEqualTo(ToolResult.ErrorKind.AGENT);
                     assertThat(client.call("add_to_cart", Json.parse("{\"product_id\": 92233720368547758070}")).text()).contains("out of range");
                     assertThat(sessions.size()).isEqualTo(1);
                 }
