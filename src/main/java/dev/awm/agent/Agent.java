@@ -20,10 +20,11 @@ import dev.awm.llm.ToolCall;
 import dev.awm.llm.Usage;
 import dev.awm.world.WorldFiles;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
@@ -38,6 +39,13 @@ public final class Agent {
     public static final String STAGE = "agent";
 
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    /** Compiled input schemas by their JSON text, shared by episodes (an eval sees the same few hundred again and again). */
+    private static final Map<String, Optional<Schema>> COMPILED = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<Schema>> eldest) {
+            return size() > 4_096;
+        }
+    });
 
     /** Told of each turn as it ends, to print the conversation as it goes. */
     public interface Listener {
@@ -105,7 +113,6 @@ public final class Agent {
         final List<Message> messages = new ArrayList<>();
         final List<Step> steps = new ArrayList<>();
         final Map<String, ToolInfo> tools = new LinkedHashMap<>();
-        final Map<String, Schema> schemas = new HashMap<>();
         List<ToolInfo> toolList = List.of();
         boolean listed;
         int listTurn = -1;
@@ -303,13 +310,14 @@ public final class Agent {
 
         /** Why {@code args} do not fit the tool's schema, or null when they do (or the schema cannot be read). */
         String misfit(ToolInfo info, JsonNode args) {
-            Schema schema = schemas.computeIfAbsent(info.name(), n -> {
-                try {
-                    return info.inputSchema() == null || info.inputSchema().isEmpty() ? null : SCHEMAS.getSchema(info.inputSchema());
-                } catch (RuntimeException e) {
-                    return null; // a schema this validator cannot read: the server still checks the arguments
-                }
-            });
+            Schema schema = info.inputSchema() == null || info.inputSchema().isEmpty() ? null
+                    : COMPILED.computeIfAbsent(info.inputSchema().toString(), text -> {
+                        try {
+                            return Optional.of(SCHEMAS.getSchema(info.inputSchema()));
+                        } catch (RuntimeException e) {
+                            return Optional.empty(); // a schema this validator cannot read: the server still checks the arguments
+                        }
+                    }).orElse(null);
             if (schema == null) return null;
             List<Error> errors;
             try {

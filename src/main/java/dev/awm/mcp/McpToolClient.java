@@ -8,8 +8,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -26,35 +24,13 @@ public final class McpToolClient implements TaskRun.ToolCaller, AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public ToolResult call(String tool, JsonNode arguments) {
-        McpSchema.CallToolResult r = callTool(tool, arguments);
+        Map<String, Object> args = arguments == null || arguments.isNull() ? Map.of() : (Map<String, Object>) Json.plain(arguments);
+        McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
         String text = r.content().stream().filter(c -> c instanceof McpSchema.TextContent).map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
         boolean error = Boolean.TRUE.equals(r.isError());
         return new ToolResult(error, text, error ? null : r.structuredContent());
-    }
-
-    /** The result as the server sent it, {@code _meta} included. */
-    @SuppressWarnings("unchecked")
-    public McpSchema.CallToolResult callTool(String tool, JsonNode arguments) {
-        Map<String, Object> args = arguments == null || arguments.isNull() ? Map.of() : (Map<String, Object>) Json.plain(arguments);
-        return client.callTool(new McpSchema.CallToolRequest(tool, args));
-    }
-
-    /** Every tool the server lists, page by page. */
-    public List<McpSchema.Tool> listTools() {
-        List<McpSchema.Tool> tools = new ArrayList<>();
-        String cursor = null;
-        do {
-            McpSchema.ListToolsResult page = cursor == null ? client.listTools() : client.listTools(cursor);
-            tools.addAll(page.tools());
-            cursor = page.nextCursor();
-        } while (cursor != null && !cursor.isEmpty());
-        return tools;
-    }
-
-    /** What the server told clients at initialization about itself and how to use it; may be null. */
-    public String instructions() {
-        return client.getServerInstructions();
     }
 
     @Override
