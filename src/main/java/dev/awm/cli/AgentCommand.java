@@ -14,6 +14,7 @@ import dev.awm.agent.ToolInfo;
 import dev.awm.agent.Verdict;
 import dev.awm.llm.LlmClient;
 import dev.awm.llm.LlmConfig;
+import dev.awm.llm.LlmException;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.verify.Verifier;
@@ -107,7 +108,7 @@ final class AgentCommand implements Callable<Integer> {
         String world = rt == null ? null : rt.world.scenario();
         Style style = agent.style();
         LlmClient llm = new LlmClient(model.config(style, 1));
-        llm.preflight();
+        preflight(llm);
         Scoring scorer = scoring.scoring();
         Agent a = new Agent(llm, agent.settings(llm.config().baseUrl()));
         Path dir = outDir != null ? outDir : RunDirectory.defaultFor(world, taskId);
@@ -135,6 +136,15 @@ final class AgentCommand implements Callable<Integer> {
         }
         out.flush();
         return f.verdict().complete() ? 0 : 1;
+    }
+
+    /** Checks in seconds that the endpoint answers, takes the key and serves the model; says which is wrong if not. */
+    static void preflight(LlmClient llm) {
+        try {
+            llm.preflight();
+        } catch (LlmException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     /** The verdict in words: label, reward, how the episode ended, each check, the judge's reasoning. */
@@ -364,7 +374,7 @@ final class AgentCommand implements Callable<Integer> {
             LlmConfig config = LlmConfig.fromEnvironment(System.getenv()).withEndpoint(judgeBaseUrl, judgeModel).withCache(dir, false)
                     .withGeneration(true, 4096, null, null);
             LlmClient judge = new LlmClient(config);
-            judge.preflight();
+            preflight(judge);
             return Scoring.judge(new Judge(judge));
         }
 

@@ -97,7 +97,7 @@ final class EvalCommand implements Callable<Integer> {
         BiPredicate<String, Integer> select = selection(tasks, worlds);
         Style style = agent.style();
         LlmClient llm = new LlmClient(model.config(style, concurrency));
-        llm.preflight();
+        AgentCommand.preflight(llm);
         Scoring scorer = scoring.scoring();
         AgentSettings settings = agent.settings(llm.config().baseUrl());
         Path dir = this.out != null ? this.out : Path.of("evals", (llm.config().model() + "-" + style.label()).replaceAll("[^A-Za-z0-9._-]+", "_"));

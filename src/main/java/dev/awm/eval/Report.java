@@ -84,8 +84,8 @@ public final class Report {
     }
 
     static String worldBars(Metrics m) {
-        int row = 30, left = 190, width = 420, h = row * m.worlds().size() + 30;
-        StringBuilder s = new StringBuilder("<svg class=\"chart\" viewBox=\"0 0 820 " + h + "\" role=\"img\" aria-label=\"success rate per world\">");
+        int row = 30, left = 190, width = 400, h = row * m.worlds().size() + 30;
+        StringBuilder s = new StringBuilder(svg(900, h, "success rate per world"));
         for (int x = 0; x <= 4; x++) {
             int gx = left + width * x / 4;
             s.append("<line x1=\"").append(gx).append("\" y1=\"0\" x2=\"").append(gx).append("\" y2=\"").append(h - 24).append("\" class=\"gl\"/>")
@@ -139,11 +139,11 @@ public final class Report {
         int maxTurns = byTurns.lastKey(), max = 1;
         for (int[] c : byTurns.values()) max = Math.max(max, c[0] + c[1]);
         int left = 36, top = 10, height = 170, width = 360, slot = Math.max(6, width / Math.max(1, maxTurns + 1));
-        StringBuilder s = new StringBuilder("<svg class=\"chart\" viewBox=\"0 0 " + (left + slot * (maxTurns + 1) + 20) + " " + (top + height + 44)
-                + "\" role=\"img\" aria-label=\"turns against success\">");
+        StringBuilder s = new StringBuilder(svg(left + slot * (maxTurns + 1) + 20, top + height + 54, "turns against success"));
         s.append("<line x1=\"").append(left).append("\" y1=\"").append(top + height).append("\" x2=\"").append(left + slot * (maxTurns + 1)).append("\" y2=\"")
                 .append(top + height).append("\" class=\"gl\"/>");
         s.append("<text x=\"").append(left - 6).append("\" y=\"").append(top + 8).append("\" class=\"axis\" text-anchor=\"end\">").append(max).append("</text>");
+        s.append("<text x=\"").append(left - 6).append("\" y=\"").append(top + height).append("\" class=\"axis\" text-anchor=\"end\">0</text>");
         for (Map.Entry<Integer, int[]> e : byTurns.entrySet()) {
             int x = left + slot * e.getKey() + 1, ok = e.getValue()[0], bad = e.getValue()[1];
             int hOk = height * ok / max, hBad = height * bad / max;
@@ -154,21 +154,25 @@ public final class Report {
                 s.append("<text x=\"").append(x + (slot - 2) / 2).append("\" y=\"").append(top + height + 14).append("\" class=\"axis\" text-anchor=\"middle\">").append(e.getKey()).append("</text>");
             }
         }
-        s.append("<text x=\"").append(left + slot * (maxTurns + 1) / 2).append("\" y=\"").append(top + height + 32).append("\" class=\"axis\" text-anchor=\"middle\">turns</text>");
-        s.append("<rect x=\"").append(left).append("\" y=\"").append(top + height + 36).append("\" width=\"10\" height=\"8\" fill=\"").append(GREEN).append("\"/><text x=\"")
-                .append(left + 14).append("\" y=\"").append(top + height + 44).append("\" class=\"axis\">complete</text>");
-        s.append("<rect x=\"").append(left + 80).append("\" y=\"").append(top + height + 36).append("\" width=\"10\" height=\"8\" fill=\"").append(RED).append("\"/><text x=\"")
-                .append(left + 94).append("\" y=\"").append(top + height + 44).append("\" class=\"axis\">not complete</text>");
+        s.append("<text x=\"").append(left + slot * (maxTurns + 1) / 2).append("\" y=\"").append(top + height + 28).append("\" class=\"axis\" text-anchor=\"middle\">turns</text>");
+        s.append("<rect x=\"").append(left).append("\" y=\"").append(top + height + 40).append("\" width=\"10\" height=\"8\" fill=\"").append(GREEN).append("\"/><text x=\"")
+                .append(left + 14).append("\" y=\"").append(top + height + 48).append("\" class=\"axis\">complete</text>");
+        s.append("<rect x=\"").append(left + 80).append("\" y=\"").append(top + height + 40).append("\" width=\"10\" height=\"8\" fill=\"").append(RED).append("\"/><text x=\"")
+                .append(left + 94).append("\" y=\"").append(top + height + 48).append("\" class=\"axis\">not complete</text>");
         return s.append("</svg>").toString();
+    }
+
+    /** An SVG element drawn at its natural size at most, smaller on a narrow screen. */
+    private static String svg(int width, int height, String label) {
+        return "<svg class=\"chart\" viewBox=\"0 0 " + width + " " + height + "\" style=\"max-width:" + width + "px\" role=\"img\" aria-label=\"" + esc(label) + "\">";
     }
 
     /** Vertical bars with a count on each; labels are "value\ncaption". */
     private static String bars(Map<String, Integer> counts, Map<String, String> colors, String label) {
         int max = 1;
         for (int c : counts.values()) max = Math.max(max, c);
-        int left = 10, top = 18, height = 160, slot = 62;
-        StringBuilder s = new StringBuilder("<svg class=\"chart\" viewBox=\"0 0 " + (left * 2 + slot * counts.size()) + " " + (top + height + 40)
-                + "\" role=\"img\" aria-label=\"" + esc(label) + "\">");
+        int left = 10, top = 18, height = 160, slot = 78;
+        StringBuilder s = new StringBuilder(svg(left * 2 + slot * counts.size(), top + height + 40, label));
         int x = left;
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
             String[] parts = e.getKey().split("\n");
@@ -245,7 +249,7 @@ public final class Report {
         for (JsonNode step : t.path("trajectory")) {
             ObjectNode o = turns.addObject();
             o.put("turn", step.path("iteration").asInt());
-            o.put("says", AwmFormat.split(step.path("content").asString(""), null).visible());
+            o.put("says", AwmFormat.split(step.path("content").asString(""), null).visible().replaceAll("(?s)<tool_call>.*?</tool_call>", "").strip());
             o.put("thinks", cut(step.path("reasoning").asString(""), REASONING_CHARS));
             o.put("outcome", step.path("outcome").asString(""));
             if (step.has("detail")) o.put("detail", step.get("detail").asString(""));
@@ -305,19 +309,19 @@ public final class Report {
             *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
             header{padding:28px 36px 8px}h1{margin:0;font-size:26px}h2{font-size:16px;margin:0 0 12px}.sub{color:var(--soft);margin:4px 0 0}
             section{margin:18px 36px;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px}
-            section.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px;background:none;border:0;padding:0}
+            section.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(124px,1fr));gap:12px;background:none;border:0;padding:0}
             .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}.card .t{color:var(--soft);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
             .card .v{font-size:24px;font-weight:650;margin:2px 0}.card .n{color:var(--soft);font-size:12px}.card.big .v{font-size:34px;color:var(--green)}.card.warn .v{color:var(--red)}
             section.two{display:grid;grid-template-columns:1fr 1fr;gap:28px}@media(max-width:900px){section.two{grid-template-columns:1fr}}
-            svg.chart{width:100%;height:auto;max-width:860px}.gl{stroke:var(--line)}.track{fill:#eef1f6}.label{font-size:12px;fill:var(--ink)}.value{font-size:12px;fill:var(--soft)}.axis{font-size:11px;fill:var(--soft)}
+            svg.chart{width:100%;height:auto}.gl{stroke:var(--line)}.track{fill:#eef1f6}.label{font-size:12px;fill:var(--ink)}.value{font-size:12px;fill:var(--soft)}.axis{font-size:11px;fill:var(--soft)}
             table{border-collapse:collapse;width:100%}th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}th{font-size:12px;color:var(--soft);font-weight:600}
             table.nums td:not(:first-child),table.nums th:not(:first-child){text-align:right}tr.total td{font-weight:650;border-top:2px solid var(--line)}
             .note{color:var(--soft);margin:-6px 0 10px}.tgrid{display:grid;grid-template-columns:max-content 1fr;gap:6px 12px;align-items:center}.gw{font-size:12px}
             .gc{display:flex;flex-wrap:wrap;gap:4px}.cell{display:inline-flex;flex-direction:column;align-items:center;justify-content:center;width:42px;height:36px;border-radius:5px;color:#fff;font-weight:650;font-size:12px;cursor:default}
             .cell small{font-weight:400;font-size:10px;opacity:.9}.filters{margin-bottom:10px}.filters button{border:1px solid var(--line);background:#fff;border-radius:14px;padding:3px 12px;margin-right:6px;cursor:pointer}
             .filters button.on{background:var(--ink);color:#fff;border-color:var(--ink)}#count{color:var(--soft);margin-left:8px}
-            .badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;color:#fff;background:var(--grey)}.b-complete{background:var(--green)}.b-partially_complete{background:var(--amber)}
-            .b-incomplete,.b-agent_error{background:var(--red)}.b-format_error{background:var(--purple)}button.open{border:0;background:none;color:#2d6cdf;cursor:pointer;padding:0}
+            .badge{display:inline-block;white-space:nowrap;border-radius:10px;padding:1px 8px;font-size:12px;color:#fff;background:var(--grey)}.b-complete{background:var(--green)}.b-partially_complete{background:var(--amber)}
+            .b-incomplete,.b-agent_error{background:var(--red)}.b-format_error{background:var(--purple)}button.open{border:0;background:none;color:#2d6cdf;cursor:pointer;padding:0;white-space:nowrap}
             tr.detail td{background:#fafbfd}.turn{border-left:3px solid var(--line);padding:4px 0 6px 12px;margin:6px 0}.turn.bad{border-color:var(--red)}.turn.final{border-color:var(--green)}
             .turn h4{margin:0 0 4px;font-size:12px;color:var(--soft)}.says{white-space:pre-wrap}.thinks{white-space:pre-wrap;color:var(--soft);font-style:italic;font-size:12px}
             .call{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;margin:4px 0}.call b{color:#2d6cdf}pre{white-space:pre-wrap;word-break:break-word;background:#f1f3f8;border-radius:6px;padding:6px 8px;margin:4px 0;font-size:12px;max-height:220px;overflow:auto}
@@ -333,7 +337,7 @@ public final class Report {
               function detail(ep){
                 var box = el('div');
                 if (ep.task) box.appendChild(el('p', null, 'Task: ' + ep.task));
-                if (ep.outcome_detail) box.appendChild(el('p', 'why', ep.outcome_detail));
+                if (ep.outcome_detail && !(ep.trajectory && ep.trajectory.length)) box.appendChild(el('p', 'why', ep.outcome_detail));
                 if (ep.note) box.appendChild(el('p', 'why', ep.note));
                 if (ep.judge && (ep.judge.reasoning || ep.judge.error)) box.appendChild(el('p', null, 'Judge: ' + (ep.judge.classification || 'no verdict') + ' \\u2014 ' + (ep.judge.reasoning || ep.judge.error)));
                 if (ep.checks && ep.checks.length){ var ul = el('ul', 'checks'); ep.checks.forEach(function(c){ ul.appendChild(el('li', c.passed ? 'pass' : 'fail', (c.passed ? '\\u2713 ' : '\\u2717 ') + c.message + ' [' + c.detail + ']')); }); box.appendChild(ul); }
