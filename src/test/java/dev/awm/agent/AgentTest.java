@@ -31,34 +31,7 @@ import tools.jackson.databind.JsonNode;
  * over MCP on real HTTP: solving in both styles, every kind of format error, environment errors, the turn limit,
  * reasoning that must not run, and the history window.
  */
-class AgentTest {
-
-    static WorldRuntime shop;
-    static EpisodeServer server;
-    ScriptedLlmServer llm;
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void serve() {
-        shop = TestWorlds.tinyShopRuntime();
-        server = new EpisodeServer();
-    }
-
-    @AfterAll
-    static void stopServing() {
-        server.close();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        llm = new ScriptedLlmServer();
-    }
-
-    @AfterEach
-    void stop() {
-        llm.close();
-    }
+class AgentTest extends ShopEpisodes {
 
     // ---- replies in AWM's style ----
 
@@ -83,21 +56,8 @@ class AgentTest {
         return Reply.toolCalls(null, List.of(new ToolCall("call_" + name, name, arguments)));
     }
 
-    AgentSettings awmSettings() {
-        return AgentSettings.defaults(Style.AWM, llm.baseUrl());
-    }
-
-    Agent agent(AgentSettings settings) {
-        return new Agent(new LlmClient(Agent.modelConfig(llm.config(), settings.style(), null, null, null)), settings);
-    }
-
     EpisodeRunner.Finished play(AgentSettings settings, int task) {
         return play(settings, task, Scoring.code());
-    }
-
-    EpisodeRunner.Finished play(AgentSettings settings, int task, Scoring scoring) {
-        EpisodeRunner runner = new EpisodeRunner(server, agent(settings), scoring);
-        return runner.run(shop, new Agent.Task("tiny_shop", task, shop.world.tasks().get(task)), shop.world.verifier(task).orElseThrow(), tmp.resolve("run"), null, null);
     }
 
     @Test

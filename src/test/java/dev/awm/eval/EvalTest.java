@@ -22,8 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -33,18 +32,13 @@ import tools.jackson.databind.node.ObjectNode;
 class EvalTest {
 
     static final WorldRuntime SHOP = TestWorlds.tinyShopRuntime();
-    ScriptedLlmServer llm;
+    @AutoClose
+    final ScriptedLlmServer llm;
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void start() throws Exception {
+    EvalTest() throws Exception {
         llm = new ScriptedLlmServer();
-    }
-
-    @AfterEach
-    void stop() {
-        llm.close();
     }
 
     EvalRunner runner(EpisodeServer server, Path out) {

@@ -1,50 +1,30 @@
-package dev.awm.agent;
+package dev.awm.cli;
 
 import static dev.awm.llm.ScriptedLlmServer.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.awm.cli.Main;
+import dev.awm.agent.ShopModel;
 import dev.awm.llm.ScriptedLlmServer;
 import dev.awm.llm.ScriptedLlmServer.Reply;
 import dev.awm.world.WorldFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** awm agent, awm verify RUN_DIR, awm eval and awm bench eval as a user types them. */
 class AgentCliTest {
 
-    record Run(int exit, String out, String err) {}
-
-    ScriptedLlmServer llm;
+    @AutoClose
+    final ScriptedLlmServer llm;
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void start() throws Exception {
+    AgentCliTest() throws Exception {
         llm = new ScriptedLlmServer();
-    }
-
-    @AfterEach
-    void stop() {
-        llm.close();
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
     }
 
     String[] agent(String... more) {
@@ -58,25 +38,36 @@ class AgentCliTest {
     void agentPrintsTheConversationAndTheVerdictAndVerifyScoresItsRunDirectoryAgain() throws Exception {
         llm.always(stage("agent"), ShopModel.reply());
         Path dir = tmp.resolve("run");
-        Run r = run(agent("--task", "0", "--out", dir.toString()));
+        CliTest.Run r = CliTest.run(agent("--task", "0", "--out", dir.toString()));
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("Task (tiny_shop #0): Put 2 Blue Mugs in my cart.").contains("awm style")
                 .contains("-> list_tools").contains("<- Available MCP Tools (4 tools)").contains("-> search_products {\"query\":\"Blue Mug\"}")
                 .contains("-> add_to_cart").contains("answer: Added 2 Blue Mugs.")
                 .contains("Verdict: COMPLETE, reward 1.0 (2 of 2 checks passed)").contains("awm verify " + dir);
 
-        Run verified = run("verify", dir.toString(), "--dir", "src/test/resources/worlds");
+        CliTest.Run verified = CliTest.run("verify", dir.toString(), "--dir", "src/test/resources/worlds");
         assertThat(verified.exit()).as(verified.err()).isZero();
         assertThat(verified.out()).contains("tiny_shop task 0").contains("Verdict: COMPLETE, reward 1.0").contains("pass state  2 Blue Mugs in the cart");
-        Run json = run("verify", dir.toString(), "--dir", "src/test/resources/worlds", "--json");
+        CliTest.Run json = CliTest.run("verify", dir.toString(), "--dir", "src/test/resources/worlds", "--json");
         assertThat(WorldFiles.JSON.readTree(json.out()).path("reward").asDouble()).isEqualTo(1.0);
 
+        // a run directory of AWM's own agent: its fields only, the answer in the last assistant message after its reasoning
+        Path awm = tmp.resolve("awm-run");
+        Files.createDirectories(awm);
+        Files.copy(dir.resolve("initial.db"), awm.resolve("initial.db"));
+        Files.copy(dir.resolve("final.db"), awm.resolve("final.db"));
+        Files.writeString(awm.resolve("trajectory.json"), "{\"scenario\": \"tiny_shop\", \"task_id\": 0, \"task\": \"Put 2 Blue Mugs in my cart.\", \"trajectory\": [], "
+                + "\"messages\": [{\"role\": \"assistant\", \"content\": \"<think>Maybe 3?</think>Added 2 Blue Mugs.\"}]}");
+        CliTest.Run theirs = CliTest.run("verify", awm.toString(), "--dir", "src/test/resources/worlds");
+        assertThat(theirs.exit()).as(theirs.err()).isZero();
+        assertThat(theirs.out()).contains("Verdict: COMPLETE");
+
         llm.on(stage("judge"), Reply.content("{\"reasoning\": \"Two mugs are in the cart.\", \"classification\": \"complete\"}"));
-        Run judged = run("verify", dir.toString(), "--dir", "src/test/resources/worlds", "--mode", "judge", "--judge-base-url", llm.baseUrl(), "--judge-model",
+        CliTest.Run judged = CliTest.run("verify", dir.toString(), "--dir", "src/test/resources/worlds", "--mode", "judge", "--judge-base-url", llm.baseUrl(), "--judge-model",
                 ScriptedLlmServer.MODEL, "--llm-cache", tmp.resolve("cache").toString());
         assertThat(judged.exit()).as(judged.err()).isZero();
         assertThat(judged.out()).contains("judge: complete: Two mugs are in the cart.");
-        Run again = run("verify", dir.toString(), "--dir", "src/test/resources/worlds", "--mode", "judge", "--judge-base-url", llm.baseUrl(), "--judge-model",
+        CliTest.Run again = CliTest.run("verify", dir.toString(), "--dir", "src/test/resources/worlds", "--mode", "judge", "--judge-base-url", llm.baseUrl(), "--judge-model",
                 ScriptedLlmServer.MODEL, "--llm-cache", tmp.resolve("cache").toString());
         assertThat(again.out()).contains("judge: complete (cached)");
     }
@@ -84,28 +75,28 @@ class AgentCliTest {
     @Test
     void aFailedTaskExitsOneAndAFreeTextTaskIsUnverifiedInCodeMode() {
         llm.always(stage("agent"), ShopModel.reply());
-        Run failed = run(agent("--task", "1", "--out", tmp.resolve("a").toString(), "--quiet"));
+        CliTest.Run failed = CliTest.run(agent("--task", "1", "--out", tmp.resolve("a").toString(), "--quiet"));
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.out()).contains("Verdict: INCOMPLETE, reward 0.0").contains("FAIL answer names the lowest price in stock").doesNotContain("[turn");
-        Run free = run(agent("--task", "Put 2 Blue Mugs in my cart.", "--out", tmp.resolve("b").toString(), "--json"));
+        CliTest.Run free = CliTest.run(agent("--task", "Put 2 Blue Mugs in my cart.", "--out", tmp.resolve("b").toString(), "--json"));
         assertThat(free.exit()).isEqualTo(1);
         assertThat(WorldFiles.JSON.readTree(free.out()).path("verdict").asString()).isEqualTo("unverified");
     }
 
     @Test
     void badInputIsAPlainSentence() {
-        Run noTask = run(agent("--task", "7"));
+        CliTest.Run noTask = CliTest.run(agent("--task", "7"));
         assertThat(noTask.exit()).isEqualTo(2);
         assertThat(noTask.err()).contains("tiny_shop has no task 7 (it has 2, numbered from 0");
-        assertThat(run(agent("--task", "0", "--style", "react")).err()).contains("--style must be awm or native, not 'react'");
-        assertThat(run(agent("--task", "0", "--extra-body", "{nope")).err()).contains("--extra-body is not valid JSON");
-        assertThat(run("agent", "--mcp-url", "http://127.0.0.1:1/mcp", "--task", "3").err()).contains("is a task index: name its world with --world");
-        Run noModel = run("agent", "--dir", "src/test/resources/worlds", "--task", "0", "--base-url", llm.baseUrl(), "--model", "gpt-9");
+        assertThat(CliTest.run(agent("--task", "0", "--style", "react")).err()).contains("--style must be awm or native, not 'react'");
+        assertThat(CliTest.run(agent("--task", "0", "--extra-body", "{nope")).err()).contains("--extra-body is not valid JSON");
+        assertThat(CliTest.run("agent", "--mcp-url", "http://127.0.0.1:1/mcp", "--task", "3").err()).contains("is a task index: name its world with --world");
+        CliTest.Run noModel = CliTest.run("agent", "--dir", "src/test/resources/worlds", "--task", "0", "--base-url", llm.baseUrl(), "--model", "gpt-9");
         assertThat(noModel.exit()).isEqualTo(2);
         assertThat(noModel.err()).contains("serves no model named 'gpt-9'").doesNotContain("Exception");
-        Run noWorld = run("verify", tmp.resolve("nothing").toString());
+        CliTest.Run noWorld = CliTest.run("verify", tmp.resolve("nothing").toString());
         assertThat(noWorld.err()).contains("no such run directory");
-        assertThat(run("verify", "--world", "tiny_shop", "--dir", "src/test/resources/worlds").err()).contains("give a run directory (awm verify RUN_DIR), or --task and --final");
+        assertThat(CliTest.run("verify", "--world", "tiny_shop", "--dir", "src/test/resources/worlds").err()).contains("give a run directory (awm verify RUN_DIR), or --task and --final");
     }
 
     @Test
@@ -114,15 +105,15 @@ class AgentCliTest {
         Path a = tmp.resolve("a");
         String[] eval = {"eval", "--dir", "src/test/resources/worlds", "--base-url", llm.baseUrl(), "--model", ScriptedLlmServer.MODEL, "--k", "2", "--concurrency", "4",
             "--out", a.toString()};
-        Run r = run(eval);
+        CliTest.Run r = CliTest.run(eval);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("4 episodes run").containsPattern("tiny_shop\\s+4\\s+50.0%\\s+50.0%\\s+50.0%\\s+0.500")
                 .containsPattern("all\\s+4\\s+50.0%").contains("report.html");
         assertThat(a.resolve("report.html")).exists();
         assertThat(a.resolve("results.jsonl")).exists();
-        Run resumed = run(eval);
+        CliTest.Run resumed = CliTest.run(eval);
         assertThat(resumed.out()).contains("0 episodes run").contains("4 were recorded already");
-        Run other = run("eval", "--dir", "src/test/resources/worlds", "--base-url", llm.baseUrl(), "--model", ScriptedLlmServer.MODEL, "--out", a.toString(), "--style", "native");
+        CliTest.Run other = CliTest.run("eval", "--dir", "src/test/resources/worlds", "--base-url", llm.baseUrl(), "--model", ScriptedLlmServer.MODEL, "--out", a.toString(), "--style", "native");
         assertThat(other.exit()).isEqualTo(2);
         assertThat(other.err()).contains("other settings").contains("--fresh");
 
@@ -130,16 +121,16 @@ class AgentCliTest {
         Files.createDirectories(b);
         List<String> lines = Files.readAllLines(a.resolve("results.jsonl"));
         Files.write(b.resolve("results.jsonl"), lines.stream().map(l -> l.replace("\"verdict\":\"incomplete\"", "\"verdict\":\"complete\"")).toList());
-        Run compared = run("eval", "compare", a.toString(), b.toString());
+        CliTest.Run compared = CliTest.run("eval", "compare", a.toString(), b.toString());
         assertThat(compared.exit()).isZero();
         assertThat(compared.out()).contains("tiny_shop #1").contains("0/2").contains("2/2").contains("B wins").contains("A wins 0 tasks, B wins 1, 1 ties");
-        Run report = run("eval", "report", a.toString());
+        CliTest.Run report = CliTest.run("eval", "report", a.toString());
         assertThat(report.out()).containsPattern("all\\s+4\\s+50.0%");
     }
 
     @Test
     void benchEvalMeasuresTheEvalWithTheReferenceModel() {
-        Run r = run("bench", "eval", "--dir", "src/test/resources/worlds", "--k", "2", "--concurrency", "2");
+        CliTest.Run r = CliTest.run("bench", "eval", "--dir", "src/test/resources/worlds", "--k", "2", "--concurrency", "2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("2 tasks in 1 worlds, k = 2 (4 episodes)").containsPattern("all\\s+4\\s+100.0%").contains("Eval of 4 episodes");
     }
