@@ -239,7 +239,10 @@ public final class Agent {
         Ending nativeTurn(int turn, ChatResponse reply, long modelMs) {
             String content = reply.content() == null ? "" : reply.content();
             AwmFormat.Split split = AwmFormat.split(content, reply.reasoning());
-            List<ToolCall> asked = reply.toolCalls();
+            List<ToolCall> asked = new ArrayList<>();
+            for (ToolCall c : reply.toolCalls()) { // some servers send no call ids; tool results must name one
+                asked.add(c.id() == null || c.id().isBlank() ? new ToolCall("call_" + turn + "_" + asked.size(), c.name(), c.arguments()) : c);
+            }
             messages.add(asked.isEmpty() ? Message.assistant(content) : Message.assistant(reply.content(), asked));
             if (settings.requireThinking() && split.thinking().isBlank()) {
                 String why = "the reply has no reasoning, and this run requires the model to think before it acts";

@@ -39,12 +39,14 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "agent", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Run an LLM agent on one task of a world, and score it.",
             "%nStarts a fresh instance of the world, serves it over MCP on a free port of this machine, and connects the agent to it as an MCP client over HTTP, so the agent sees exactly what any agent sees. The conversation is printed as it goes. The run directory gets trajectory.json, initial.db, final.db (the same artefacts as AWM's agent, so `awm verify RUN_DIR` and AWM's verify read them) and result.json (the verdict, the reward and its components).",
-            "%nThe model is any OpenAI-compatible endpoint, configured as for `awm gen`: AWM_LLM_BASE_URL, AWM_LLM_API_KEY, AWM_LLM_MODEL (OPENAI_BASE_URL and OPENAI_API_KEY as fallbacks), or --base-url and --model.",
+            "%nThe model is any OpenAI-compatible endpoint (OpenAI, vLLM, SGLang, Ollama), configured by AWM_LLM_BASE_URL, AWM_LLM_API_KEY and AWM_LLM_MODEL (OPENAI_BASE_URL and OPENAI_API_KEY as fallbacks), or by --base-url and --model.",
             "%nRewards follow the AWM paper (docs/rewards.md): a format error ends the episode with -1, an environment error with 0; otherwise 1.0 when the task is complete (0.1 when the judge says partially complete), 0 else.",
             "%nExamples:",
-            "  awm agent --world banking_1 --task 4 --base-url http://localhost:8000/v1 --model Snowflake/Arctic-AWM-4B",
-            "  awm agent --world clinic_1 --task \"Book me the earliest dermatology slot\" --style native --model gpt-4.1",
-            "  awm agent --mcp-url http://127.0.0.1:8001/mcp --task \"List my accounts\" --model gpt-4.1"},
+            "  awm agent --world banking_1 --task 4 \\",
+            "      --base-url http://localhost:8000/v1 --model Snowflake/Arctic-AWM-4B",
+            "  awm agent --world clinic_1 --style native --model gpt-4.1 \\",
+            "      --task \"Book me the earliest dermatology slot\"",
+            "  awm agent --mcp-url http://127.0.0.1:8001/mcp --task \"List my accounts\""},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:complete", "1:not complete (or not verifiable)", "2:bad input or an endpoint that cannot be reached"})
 final class AgentCommand implements Callable<Integer> {
 
@@ -264,7 +266,7 @@ final class AgentCommand implements Callable<Integer> {
         @Option(names = "--base-url", paramLabel = "URL", description = "The OpenAI-compatible endpoint (OpenAI, vLLM, SGLang, Ollama), e.g. http://localhost:8000/v1. Default: AWM_LLM_BASE_URL, then OPENAI_BASE_URL, then OpenAI. The key comes from AWM_LLM_API_KEY or OPENAI_API_KEY.")
         String baseUrl;
 
-        @Option(names = "--temperature", description = "Sampling temperature. Default: 1.0 in awm style (as AWM's agent), the server's own in native style.")
+        @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature. Default: 1.0 in awm style (as AWM's agent), the server's own in native style.")
         Double temperature;
 
         @Option(names = "--max-tokens", paramLabel = "N", description = "Completion tokens per turn (max_completion_tokens). Default: 2048 in awm style (as AWM's agent), the server's own in native style.")
@@ -276,7 +278,7 @@ final class AgentCommand implements Callable<Integer> {
         @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "How long one model reply may take before it is retried. Default: ${DEFAULT-VALUE}.")
         int timeout;
 
-        @Option(names = "--retries", defaultValue = "8", description = "Retries of a request that times out or gets 429 or 5xx, with backoff; after them the episode is recorded as a model error. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--retries", defaultValue = "8", paramLabel = "N", description = "Retries of a request that times out or gets 429 or 5xx, with backoff; after them the episode is recorded as a model error. Default: ${DEFAULT-VALUE}.")
         int retries;
 
         LlmConfig config(Style style, int concurrency) {

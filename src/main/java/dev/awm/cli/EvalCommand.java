@@ -43,8 +43,10 @@ import tools.jackson.databind.node.ObjectNode;
             "%nAn interrupted eval resumes where it stopped: run the same command again. A model endpoint that refuses or times out is retried (--retries), then recorded as that episode's model error; --retry-errors runs those again.",
             "%nThe model and the agent take the options of `awm agent`.",
             "%nExamples:",
-            "  awm eval --model Snowflake/Arctic-AWM-4B --base-url http://localhost:8000/v1 --k 4 --concurrency 32",
-            "  awm eval --model gpt-4.1 --style native --worlds banking_1,clinic_1 --tasks 0-4",
+            "  awm eval --model Snowflake/Arctic-AWM-4B --base-url http://localhost:8000/v1 \\",
+            "      --k 4 --concurrency 32",
+            "  awm eval --model gpt-4.1 --style native --worlds banking_1,clinic_1 \\",
+            "      --tasks 0-4",
             "  awm eval compare evals/a evals/b"},
         subcommands = {EvalCommand.CompareCommand.class, EvalCommand.ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:the eval ran (whatever the model scored)", "2:bad input or an endpoint that cannot be reached"})
@@ -61,10 +63,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--tasks", paramLabel = "SPEC", description = "Only these tasks: indices and ranges for every world (0-4,7), or WORLD:N for one world's (banking_1:3). Default: every task.")
     String tasks;
 
-    @Option(names = "--k", defaultValue = "1", description = "Tries of each task, each on a fresh instance (pass@k and pass^k are over these). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--k", defaultValue = "1", paramLabel = "K", description = "Tries of each task, each on a fresh instance (pass@k and pass^k are over these). Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--concurrency", defaultValue = "16", description = "Episodes at once (and model requests in flight). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--concurrency", defaultValue = "16", paramLabel = "N", description = "Episodes at once (and model requests in flight). Default: ${DEFAULT-VALUE}.")
     int concurrency;
 
     @Option(names = "--out", paramLabel = "DIR", description = "The eval directory. Default: evals/<model>-<style>; running the same command again resumes it.")
@@ -272,7 +274,7 @@ final class EvalCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The eval directory.")
         Path dir;
 
-        @Option(names = "--k", description = "The k of pass@k and pass^k. Default: the most tries any task has.")
+        @Option(names = "--k", paramLabel = "K", description = "The k of pass@k and pass^k. Default: the most tries any task has.")
         Integer k;
 
         @Spec
@@ -297,16 +299,16 @@ final class EvalCommand implements Callable<Integer> {
         @Mixin
         WorldOptions options;
 
-        @Option(names = "--k", defaultValue = "4", description = "Tries of each task. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--k", defaultValue = "4", paramLabel = "K", description = "Tries of each task. Default: ${DEFAULT-VALUE}.")
         int k;
 
-        @Option(names = "--concurrency", defaultValue = "32", description = "Episodes at once. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--concurrency", defaultValue = "32", paramLabel = "N", description = "Episodes at once. Default: ${DEFAULT-VALUE}.")
         int concurrency;
 
         @Option(names = "--style", defaultValue = "awm", paramLabel = "awm|native", description = "The agent's style. Default: ${DEFAULT-VALUE}.")
         String style;
 
-        @Option(names = "--mistakes", defaultValue = "0", description = "The share of episodes in which the model errs (a format error, a call short, a vague answer), for a report with failures in it. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--mistakes", defaultValue = "0", paramLabel = "SHARE", description = "The share of episodes in which the model errs (a format error, a call short, a vague answer), for a report with failures in it. Default: ${DEFAULT-VALUE}.")
         double mistakes;
 
         @Option(names = "--keep", paramLabel = "DIR", description = "Write the eval (results.jsonl, report.html, run directories) to DIR and keep it. Default: a temporary directory, deleted after.")

@@ -235,6 +235,21 @@ class AgentTest extends ShopEpisodes {
     }
 
     @Test
+    void anyMcpServerUrlWorksAndWithoutItsDatabasesTheEpisodeIsUnverified() {
+        llm.on(stage("agent"), listTools(), callTool("search_products", "{\"in_stock\": true}"), answer("The Blue Mug, at $12.50."));
+        try (var instance = shop.newInstance(); EpisodeServer.Served served = server.serve(shop, instance)) {
+            EpisodeRunner.Finished f = new EpisodeRunner(null, agent(awmSettings()), Scoring.code())
+                    .runRemote(served.url(), new Agent.Task(null, null, "What is the price of the cheapest product in stock?"), tmp.resolve("remote"), null);
+            assertThat(f.episode().outcome()).isEqualTo(Outcome.ANSWERED);
+            assertThat(f.episode().successfulCalls()).isEqualTo(1);
+            assertThat(f.verdict().label()).isEqualTo("unverified");
+            assertThat(f.verdict().reward()).isNull();
+            assertThat(tmp.resolve("remote/trajectory.json")).exists();
+            assertThat(tmp.resolve("remote/final.db")).doesNotExist();
+        }
+    }
+
+    @Test
     void aModelThatLoopsStopsAtTheTurnLimit() {
         llm.on(stage("agent"), listTools());
         llm.always(stage("agent"), callTool("search_products", "{\"query\": \"Mug\"}"));
