@@ -301,12 +301,10 @@ public final class Agent {
             CallOutcome outcome = switch (reply.kind()) {
                 case NONE -> CallOutcome.OK;
                 case AGENT -> CallOutcome.TOOL_ERROR;
-                case ARGUMENTS -> CallOutcome.FORMAT_ERROR;
                 case ENVIRONMENT -> CallOutcome.ENVIRONMENT_ERROR;
             };
             if (reply.kind() == ErrorKind.NONE) successful++;
             if (reply.kind() == ErrorKind.AGENT) toolErrors++;
-            if (reply.kind() == ErrorKind.ARGUMENTS) formatErrors++;
             String result = reply.kind() == ErrorKind.NONE ? reply.text() : AwmFormat.error(reply.text());
             return new Call(id, name, written, tool, args, result, outcome, reply.detail(), nanos / 1_000_000);
         }

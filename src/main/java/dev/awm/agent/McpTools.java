@@ -29,10 +29,8 @@ public final class McpTools implements AutoCloseable {
     /** Whose fault a tool call's failure is; NONE for a success. */
     public enum ErrorKind {
         NONE,
-        /** The tool refused (a guard, a missing row, a constraint): the agent's mistake; the episode goes on. */
+        /** The tool refused (bad arguments, a guard, a missing row, a constraint, a limit): the agent's mistake. */
         AGENT,
-        /** The arguments do not fit the tool's schema: a format error. */
-        ARGUMENTS,
         /** The environment could not run the call (transport failure, server error): not the agent's doing. */
         ENVIRONMENT
     }
@@ -40,7 +38,7 @@ public final class McpTools implements AutoCloseable {
     /** What a call returned: its text, and whose fault a failure was (with a plain explanation for people). */
     public record Reply(String text, ErrorKind kind, String detail) {}
 
-    /** The key under which a tool result's {@code _meta} says whose fault a failure is: "agent", "arguments" or "environment". */
+    /** The key under which a tool result's {@code _meta} says whose fault a failure is: "agent" or "environment". */
     public static final String ERROR_KIND_META = "awm/error_kind";
 
     static final String PROTOCOL_VERSION = "2025-06-18";
@@ -153,11 +151,7 @@ public final class McpTools implements AutoCloseable {
      */
     static ErrorKind kindOf(JsonNode result) {
         if (!result.path("isError").asBoolean(false)) return ErrorKind.NONE;
-        return switch (result.path("_meta").path(ERROR_KIND_META).asString("")) {
-            case "environment" -> ErrorKind.ENVIRONMENT;
-            case "arguments" -> ErrorKind.ARGUMENTS;
-            default -> ErrorKind.AGENT;
-        };
+        return "environment".equals(result.path("_meta").path(ERROR_KIND_META).asString("")) ? ErrorKind.ENVIRONMENT : ErrorKind.AGENT;
     }
 
     /** Sends a JSON-RPC request and returns its result. */

@@ -250,6 +250,14 @@ class AgentTest extends ShopEpisodes {
     }
 
     @Test
+    void aFailedResultSaysWhoseFaultItIsInItsMeta() {
+        assertThat(McpTools.kindOf(WorldFiles.JSON.readTree("{\"content\": [], \"isError\": false}"))).isEqualTo(McpTools.ErrorKind.NONE);
+        assertThat(McpTools.kindOf(WorldFiles.JSON.readTree("{\"isError\": true}"))).isEqualTo(McpTools.ErrorKind.AGENT);
+        assertThat(McpTools.kindOf(WorldFiles.JSON.readTree("{\"isError\": true, \"_meta\": {\"awm/error_kind\": \"agent\"}}"))).isEqualTo(McpTools.ErrorKind.AGENT);
+        assertThat(McpTools.kindOf(WorldFiles.JSON.readTree("{\"isError\": true, \"_meta\": {\"awm/error_kind\": \"environment\"}}"))).isEqualTo(McpTools.ErrorKind.ENVIRONMENT);
+    }
+
+    @Test
     void aModelThatLoopsStopsAtTheTurnLimit() {
         llm.on(stage("agent"), listTools());
         llm.always(stage("agent"), callTool("search_products", "{\"query\": \"Mug\"}"));
