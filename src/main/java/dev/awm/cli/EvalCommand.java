@@ -325,7 +325,9 @@ final class EvalCommand implements Callable<Integer> {
             agent.formatErrors = "end";
             agent.toolResults = "auto";
             agent.maxTurns = AgentSettings.DEFAULT_MAX_TURNS;
+            long start = System.nanoTime();
             List<WorldRuntime> worlds = servable(options.load(), out);
+            double loaded = (System.nanoTime() - start) / 1e9;
             Path dir = keep != null ? keep : Files.createTempDirectory("awm-bench-eval");
             try (ReferenceModel model = new ReferenceModel(worlds, mistakes); EpisodeServer server = new EpisodeServer()) {
                 LlmConfig config = Agent.modelConfig(LlmConfig.fromEnvironment(Map.of()).withEndpoint(model.baseUrl(), ReferenceModel.MODEL)
@@ -343,6 +345,8 @@ final class EvalCommand implements Callable<Integer> {
                 double[] times = s.episodes().stream().mapToDouble(e -> e.path("seconds").path("total").asDouble()).sorted().toArray();
                 out.printf(Locale.ROOT, "%nEval of %d episodes: %.2f s wall, %.1f episodes/s; one episode: median %.0f ms, p95 %.0f ms (model time included, about 0).%n",
                         s.ran(), s.millis() / 1000.0, s.ran() / Math.max(s.millis() / 1000.0, 1e-9), 1000 * at(times, 0.5), 1000 * at(times, 0.95));
+                out.printf(Locale.ROOT, "Worlds loaded in %.2f s; the command so far (loading, eval, table, report): %.2f s, plus the JVM's start.%n", loaded,
+                        (System.nanoTime() - start) / 1e9);
                 out.flush();
             } finally {
                 if (keep == null) deleteQuietly(dir);
