@@ -373,8 +373,9 @@ final class AgentCommand implements Callable<Integer> {
         Scoring scoring() {
             if (mode() == Scoring.Mode.CODE) return Scoring.code();
             Path dir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "awm", "llm");
+            // JSON asked for in words and read tolerantly, as AWM's judge does: any server can judge, structured outputs or not
             LlmConfig config = LlmConfig.fromEnvironment(System.getenv()).withEndpoint(judgeBaseUrl, judgeModel).withCache(dir, false)
-                    .withGeneration(true, 4096, null, null);
+                    .withGeneration(false, 0, null, null);
             LlmClient judge = new LlmClient(config);
             preflight(judge);
             return Scoring.judge(new Judge(judge));

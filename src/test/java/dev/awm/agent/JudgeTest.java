@@ -44,7 +44,7 @@ class JudgeTest extends ShopEpisodes {
         ScriptedLlmServer.Request asked = llm.chatRequests().stream().filter(r -> r.stage().equals("judge")).findFirst().orElseThrow();
         assertThat(asked.body().path("response_format").path("json_schema").path("name").asString()).isEqualTo("awm_judge");
         String input = asked.lastUser();
-        JsonNode payload = WorldFiles.JSON.readTree(input.substring(input.indexOf('{'), input.lastIndexOf('}') + 1));
+        JsonNode payload = WorldFiles.JSON.readTree(input.substring(input.indexOf("```json\n") + 8, input.indexOf("\n```", input.indexOf("```json\n"))));
         assertThat(payload.path("task").asString()).isEqualTo("What is the price of the cheapest product in stock?");
         assertThat(payload.path("code_checks")).hasSize(2);
         assertThat(payload.path("database_changes").isObject()).isTrue();
