@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = EvalCommand.Bench.class,
         usageHelpAutoWidth = true,
         description = {"Measure instance create/reset/fork, memory and MCP calls per second.",
             "%nRuns on one world (default: the largest bundled one): instance create, reset and fork times, resident memory of many live instances, and MCP tool calls per second over HTTP from many concurrent sessions, each with its own instance, with the load client in the same JVM. Run it on an otherwise idle machine; numbers vary between runs."})

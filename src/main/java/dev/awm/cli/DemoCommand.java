@@ -34,13 +34,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         List<World> worlds = options.load();
-        List<WorldRuntime> runtimes = new ArrayList<>();
-        for (World w : worlds) {
-            WorldRuntime rt = WorldRuntime.load(w);
-            if (rt.servable()) runtimes.add(rt);
-            else out.printf("skipping %s: %s%n", w.scenario(), String.join("; ", rt.problems()));
-        }
-        if (runtimes.isEmpty()) throw new IllegalStateException("no world here can be served");
+        List<WorldRuntime> runtimes = EvalCommand.servable(worlds, out);
         AtomicReference<Instance> current = new AtomicReference<>();
         List<McpEndpoint> endpoints = new ArrayList<>();
         HttpServer http = new HttpServer("127.0.0.1", 0);

@@ -22,13 +22,16 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Score one episode: a task's checks over the final database and the agent's answer.",
             "%nThe final state is a SQLite file, such as the final.db that `awm env start --save DIR` writes when it stops. The initial state defaults to the world's fresh state; pass --initial for worlds whose seed rows depend on the clock (AWM-1K's use datetime('now')). Both must be states of the world named: a database with another schema is refused.",
-            "%nExample:  awm verify --world banking_1 --task 4 --final run/final.db --answer \"Moved $300.\""},
+            "%nExample:  awm verify --world banking_1 --task 4 --final run/final.db --answer \"Moved $300.\"",
+            "%nawm verify RUN_DIR scores a run directory of `awm agent` (or AWM's agent): its trajectory.json, initial.db and final.db; --mode judge asks an LLM judge too.",
+            "Example:  awm verify runs/20260101_120000_banking_1_task_4 --mode judge"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:complete", "1:not complete", "2:bad input"})
 final class VerifyCommand implements Callable<Integer> {
 
@@ -38,10 +41,16 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     WorldOptions.One options;
 
-    @Option(names = "--task", required = true, paramLabel = "N", description = "The task's index, from 0 (see awm worlds --tasks).")
-    int task;
+    @Parameters(arity = "0..1", paramLabel = "RUN_DIR", description = "A run directory to score, instead of --task, --final and --answer.")
+    Path runDir;
 
-    @Option(names = "--final", required = true, paramLabel = "DB", description = "The database after the episode.")
+    @Mixin
+    AgentCommand.ScoringOptions scoring;
+
+    @Option(names = "--task", description = "The task's index (see awm worlds --tasks).")
+    Integer task;
+
+    @Option(names = "--final", paramLabel = "DB", description = "The database after the episode.")
     Path fin;
 
     @Option(names = "--initial", paramLabel = "DB", description = "The database before the episode. Default: the world's initial state.")
@@ -66,6 +75,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
+        if (runDir != null) return AgentCommand.verifyRunDir(runDir, options.dir, options.world, scoring, json, spec.commandLine().getOut());
+        if (task == null || fin == null) throw new IllegalArgumentException("give a run directory (awm verify RUN_DIR), or --task and --final (with --world)");
+        if (scoring.mode() != dev.awm.agent.Scoring.Mode.CODE) throw new IllegalArgumentException("--mode judge needs the trajectory: give a run directory (awm verify RUN_DIR)");
         WorldRuntime rt = options.load();
         TaskSpec spec_ = rt.world.verifier(task).orElseThrow(() -> new IllegalArgumentException(
                 rt.world.scenario() + " has no verifier for task " + task + " (it has " + rt.world.verifiers().size() + " tasks with verifiers, numbered from 0)"));
