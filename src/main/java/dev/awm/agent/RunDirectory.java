@@ -7,6 +7,7 @@ import dev.awm.llm.Message;
 import dev.awm.llm.ToolCall;
 import dev.awm.llm.Usage;
 import dev.awm.runtime.Json;
+import dev.awm.runtime.Sqlite;
 import dev.awm.world.WorldFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,20 +80,7 @@ public final class RunDirectory {
     }
 
     private static byte[] database(Path file) {
-        if (!Files.isRegularFile(file)) return null;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            if (bytes.length < 100 || !new String(bytes, 0, 15, StandardCharsets.US_ASCII).equals("SQLite format 3")) {
-                throw new IllegalArgumentException(file + " is not a SQLite database");
-            }
-            if (bytes[18] == 2 || bytes[19] == 2) { // a WAL-mode file loads in memory only as a rollback-journal one
-                bytes[18] = 1;
-                bytes[19] = 1;
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return Files.isRegularFile(file) ? Sqlite.readImage(file) : null;
     }
 
     /**

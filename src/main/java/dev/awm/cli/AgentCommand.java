@@ -185,6 +185,8 @@ final class AgentCommand implements Callable<Integer> {
         if (rt != null && taskId != null && taskSpec == null && scoring.mode() == Scoring.Mode.CODE) {
             throw new IllegalArgumentException(name + " has no verifier for task " + taskId + "; score this run with --mode judge");
         }
+        if (rt != null && saved.fin() != null) rt.checkState(saved.fin(), runDir.resolve(RunDirectory.FINAL).toString());
+        if (rt != null && saved.initial() != null) rt.checkState(saved.initial(), runDir.resolve(RunDirectory.INITIAL).toString());
         byte[] initial = saved.initial() != null ? saved.initial() : rt == null ? null : rt.initialImage();
         Scoring scorer = scoring.scoring();
         Verdict v = scorer.score(saved.outcome(), new Scoring.Evidence(rt, taskSpec, initial, saved.fin(), saved.task(), saved.finalAnswer(), saved.trajectory().path("trajectory")));

@@ -12,11 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -81,9 +78,8 @@ final class VerifyCommand implements Callable<Integer> {
         WorldRuntime rt = options.load();
         TaskSpec spec_ = rt.world.verifier(task).orElseThrow(() -> new IllegalArgumentException(
                 rt.world.scenario() + " has no verifier for task " + task + " (it has " + rt.world.verifiers().size() + " tasks with verifiers, numbered from 0)"));
-        SortedMap<String, String> schema = Sqlite.schemaOf(rt.initialImage());
-        byte[] before = initial == null ? rt.initialImage() : readState(initial, rt, schema);
-        byte[] after = readState(fin, rt, schema);
+        byte[] before = initial == null ? rt.initialImage() : rt.checkState(Sqlite.readImage(initial), initial.toString());
+        byte[] after = rt.checkState(Sqlite.readImage(fin), fin.toString());
         Verifier.Verdict v = Verifier.score(spec_, before, after, answerText());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -115,46 +111,4 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** A database file that is a state of {@code rt}'s world: a SQLite file whose schema is the world's. */
-    private static byte[] readState(Path file, WorldRuntime rt, SortedMap<String, String> schema) {
-        byte[] bytes = readDatabase(file);
-        SortedMap<String, String> theirs;
-        try {
-            theirs = Sqlite.schemaOf(bytes);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(file + " is not a readable SQLite database: " + Sqlite.message(e));
-        }
-        if (!theirs.equals(schema)) {
-            List<String> changed = schema.keySet().stream().filter(o -> !schema.get(o).equals(theirs.get(o))).toList();
-            List<String> added = theirs.keySet().stream().filter(o -> !schema.containsKey(o)).toList();
-            throw new IllegalArgumentException(file + " is not a state of " + rt.world.scenario() + ": its schema differs from the world's ("
-                    + (changed.isEmpty() ? "" : "it lacks or changes " + some(changed) + (added.isEmpty() ? "" : "; "))
-                    + (added.isEmpty() ? "" : "it adds " + some(added)) + "); score it against the world it was saved from");
-        }
-        return bytes;
-    }
-
-    /** Tables first, then indexes, views and triggers; at most four named. */
-    private static String some(List<String> objects) {
-        List<String> sorted = objects.stream().sorted(Comparator.comparing((String o) -> !o.startsWith("table ")).thenComparing(o -> o)).toList();
-        return String.join(", ", sorted.subList(0, Math.min(4, sorted.size()))) + (sorted.size() > 4 ? " and " + (sorted.size() - 4) + " more" : "");
-    }
-
-    private static byte[] readDatabase(Path file) {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such database file: " + file);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + FileErrors.describe(e));
-        }
-        if (bytes.length < 100 || !new String(bytes, 0, 15, StandardCharsets.US_ASCII).equals("SQLite format 3")) {
-            throw new IllegalArgumentException(file + " is not a SQLite database");
-        }
-        if (bytes[18] == 2 || bytes[19] == 2) {
-            // A WAL-mode file (checkpointed, as a closed database is) loads in memory only as a rollback-journal one.
-            bytes[18] = 1;
-            bytes[19] = 1;
-        }
-        return bytes;
-    }
 }

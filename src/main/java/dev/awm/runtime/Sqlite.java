@@ -96,6 +96,30 @@ public final class Sqlite {
         return schema;
     }
 
+    /**
+     * The image of a SQLite database file, ready to load in memory.
+     *
+     * @throws IllegalArgumentException in plain words when the file is missing, unreadable or no SQLite database
+     */
+    public static byte[] readImage(java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("no such database file: " + file);
+        byte[] bytes;
+        try {
+            bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : ""));
+        }
+        if (bytes.length < 100 || !new String(bytes, 0, 15, java.nio.charset.StandardCharsets.US_ASCII).equals("SQLite format 3")) {
+            throw new IllegalArgumentException(file + " is not a SQLite database");
+        }
+        if (bytes[18] == 2 || bytes[19] == 2) {
+            // A WAL-mode file (checkpointed, as a closed database is) loads in memory only as a rollback-journal one.
+            bytes[18] = 1;
+            bytes[19] = 1;
+        }
+        return bytes;
+    }
+
     public static List<Map<String, Object>> rows(ResultSet rs, int limit) throws SQLException {
         return rows(rs, limit, null);
     }

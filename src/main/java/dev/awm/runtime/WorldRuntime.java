@@ -170,6 +170,33 @@ public final class WorldRuntime {
         }
     }
 
+    /**
+     * {@code image} (read from {@code where}) when it is a state of this world, i.e. has its schema.
+     *
+     * @throws IllegalArgumentException saying what differs, so that no episode is scored against another world's checks
+     */
+    public byte[] checkState(byte[] image, String where) {
+        java.util.SortedMap<String, String> ours, theirs;
+        try {
+            ours = Sqlite.schemaOf(template);
+            theirs = Sqlite.schemaOf(image);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(where + " is not a readable SQLite database: " + Sqlite.message(e));
+        }
+        if (theirs.equals(ours)) return image;
+        List<String> changed = ours.keySet().stream().filter(o -> !ours.get(o).equals(theirs.get(o))).toList();
+        List<String> added = theirs.keySet().stream().filter(o -> !ours.containsKey(o)).toList();
+        throw new IllegalArgumentException(where + " is not a state of " + world.scenario() + ": its schema differs from the world's ("
+                + (changed.isEmpty() ? "" : "it lacks or changes " + some(changed) + (added.isEmpty() ? "" : "; "))
+                + (added.isEmpty() ? "" : "it adds " + some(added)) + "); score it against the world it was saved from");
+    }
+
+    /** Tables first, then indexes, views and triggers; at most four named. */
+    private static String some(List<String> objects) {
+        List<String> sorted = objects.stream().sorted(java.util.Comparator.comparing((String o) -> !o.startsWith("table ")).thenComparing(o -> o)).toList();
+        return String.join(", ", sorted.subList(0, Math.min(4, sorted.size()))) + (sorted.size() > 4 ? " and " + (sorted.size() - 4) + " more" : "");
+    }
+
     /** A copy of the initial state's image. */
     public byte[] initialImage() {
         return template.clone();

@@ -62,6 +62,12 @@ class AgentCliTest {
         assertThat(theirs.exit()).as(theirs.err()).isZero();
         assertThat(theirs.out()).contains("Verdict: COMPLETE");
 
+        // a final.db of another world is refused, not scored 0 or 1
+        Files.write(awm.resolve("final.db"), dev.awm.runtime.WorldRuntime.load(WorldFiles.bundled().get(0)).initialImage());
+        CliTest.Run otherWorld = CliTest.run("verify", awm.toString(), "--dir", "src/test/resources/worlds");
+        assertThat(otherWorld.exit()).isEqualTo(2);
+        assertThat(otherWorld.err()).contains("final.db is not a state of tiny_shop: its schema differs");
+
         llm.on(stage("judge"), Reply.content("{\"reasoning\": \"Two mugs are in the cart.\", \"classification\": \"complete\"}"));
         CliTest.Run judged = CliTest.run("verify", dir.toString(), "--dir", "src/test/resources/worlds", "--mode", "judge", "--judge-base-url", llm.baseUrl(), "--judge-model",
                 ScriptedLlmServer.MODEL, "--llm-cache", tmp.resolve("cache").toString());
