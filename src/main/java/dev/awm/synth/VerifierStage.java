@@ -1,0 +1,150 @@
+package dev.awm.synth;
+
+import dev.awm.llm.ChatRequest;
+import dev.awm.runtime.WorldRuntime;
+import dev.awm.verify.WorldCheck;
+import dev.awm.world.World;
+import dev.awm.world.WorldFiles;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Verifiers, reference solutions and near misses, one request per task: the whole proof of {@code awm check} must
+ * pass (the solution completes the task on a fresh instance, doing nothing does not, no near miss does). A failing
+ * task's errors go back for that task alone.
+ */
+final class VerifierStage extends Stage {
+
+    /** Near misses a repair may not drop (those the red team was paid for), by world and task. */
+    final Map<String, Map<String, List<JsonNode>>> pinned = new ConcurrentHashMap<>();
+
+    VerifierStage(Gen gen) {
+        super(gen);
+    }
+
+    String name() {
+        return "verifier";
+    }
+
+    String output() {
+        return GenDir.VERIFIER;
+    }
+
+    List<String> needs() {
+        return List.of(GenDir.TASKS, GenDir.DB, GenDir.SAMPLE, GenDir.ENVS);
+    }
+
+    String partsField() {
+        return "verifiers";
+    }
+
+    String keyField() {
+        return "task_idx";
+    }
+
+    @Override
+    boolean perPart() {
+        return true;
+    }
+
+    List<ChatRequest> first(String world) {
+        World w = gen.dir.load(world);
+        Map<String, String> v = gen.basics(world);
+        FewShot ex = FewShot.pick(world, name());
+        v.put("tools", FewShot.compact(WorldFiles.JSON.createObjectNode().set("tools", toolsJson(world))));
+        v.put("example_verifiers", ex.verifiers());
+        v.put("example_app", ex.scenarioText());
+        List<ChatRequest> out = new ArrayList<>();
+        for (int i = 0; i < w.tasks().size(); i++) {
+            v.put("task_idx", String.valueOf(i));
+            v.put("task", w.tasks().get(i));
+            out.add(gen.request(name(), world, v));
+        }
+        return out;
+    }
+
+    private JsonNode toolsJson(String world) {
+        JsonNode envs = gen.dir.line(world, GenDir.ENVS);
+        return envs == null ? WorldFiles.JSON.createArrayNode() : envs.path("toolset").path("tools");
+    }
+
+    @Override
+    ChatRequest base(String world, String part) {
+        List<ChatRequest> first = first(world);
+        int i = Integer.parseInt(part.replace("#", "0"));
+        return first.get(Math.max(0, Math.min(i, first.size() - 1)));
+    }
+
+    ObjectNode existing(String world) {
+        ArrayNode items = WorldFiles.JSON.createArrayNode();
+        for (String l : gen.dir.lines(world, GenDir.VERIFIER)) {
+            JsonNode line = WorldFiles.JSON.readTree(l);
+            if (line.has("verifier")) items.add(line);
+        }
+        return items.isEmpty() ? null : WorldFiles.JSON.createObjectNode().set("verifiers", items);
+    }
+
+    List<Problem> check(String world, ObjectNode candidate, boolean fresh) {
+        List<Problem> out = new ArrayList<>();
+        List<JsonNode> lines = lines(world, candidate);
+        World w = gen.candidate(world, GenDir.VERIFIER, lines);
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode l = lines.get(i);
+            String key = l.path("task_idx").asString();
+            if (fresh && l.path("near_misses").size() < 2) {
+                out.add(new Problem(key, "task " + key + ": give at least 2 near misses (the look-alike record, half the task, collateral damage, a padded answer)"));
+            }
+        }
+        for (String p : w.problems()) {
+            int line = ProofReader.verifierLine(p);
+            if (line >= 1 && line <= lines.size()) out.add(new Problem(lines.get(line - 1).path("task_idx").asString(), p));
+        }
+        WorldRuntime rt = WorldRuntime.load(w);
+        if (!rt.servable()) {
+            out.add(Problem.whole("the world cannot be served, so no verifier can be proven: " + String.join("; ", rt.problems().stream().limit(3).toList())));
+            return out;
+        }
+        WorldCheck.Report report = WorldCheck.run(rt);
+        ProofReader.taskErrors(report).forEach((task, errors) -> errors.forEach(e -> out.add(new Problem(String.valueOf(task), e))));
+        return out;
+    }
+
+    List<JsonNode> lines(String world, ObjectNode candidate) {
+        List<String> tasks = gen.dir.load(world).tasks();
+        List<JsonNode> out = new ArrayList<>();
+        List<JsonNode> items = new ArrayList<>();
+        candidate.path("verifiers").forEach(items::add);
+        items.sort(Comparator.comparingInt(i -> i.path("task_idx").asInt(Integer.MAX_VALUE)));
+        for (JsonNode item : items) {
+            ObjectNode line = WorldFiles.JSON.createObjectNode().put("scenario", world);
+            int idx = item.path("task_idx").asInt(-1);
+            line.set("task_idx", item.path("task_idx"));
+            line.put("task", idx >= 0 && idx < tasks.size() ? tasks.get(idx) : item.path("task").asString(""));
+            for (String f : List.of("verifier", "solution", "near_misses")) if (item.has(f)) line.set(f, item.get(f));
+            out.add(line);
+        }
+        return out;
+    }
+
+    @Override
+    void settle(String world, ObjectNode candidate) {
+        Map<String, List<JsonNode>> mine = pinned.get(world);
+        if (mine == null) return;
+        for (JsonNode item : candidate.path("verifiers")) {
+            List<JsonNode> keep = mine.get(item.path("task_idx").asString());
+            if (keep == null || !(item instanceof ObjectNode o)) continue;
+            ArrayNode misses = o.path("near_misses").isArray() ? (ArrayNode) o.get("near_misses") : o.putArray("near_misses");
+            for (JsonNode k : keep) {
+                boolean present = false;
+                for (JsonNode m : misses) present |= m.path("why").asString().equals(k.path("why").asString());
+                if (!present) misses.add(k);
+            }
+        }
+    }
+}
