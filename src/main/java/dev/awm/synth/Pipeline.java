@@ -115,15 +115,19 @@ public final class Pipeline {
             case "redteam" -> gen.settings.hacksPerTask() > 0 && done(world, GenDir.VERIFIER) && !gen.dir.has(world, REDTEAM_DONE);
             default -> {
                 Stage s = stages.get(stage);
-                yield s.needs().stream().allMatch(f -> done(world, f)) && !done(world, s.output());
+                yield s.needs().stream().allMatch(f -> present(world, f)) && !done(world, s.output());
             }
         };
     }
 
-    /** A stage file is done when it exists, was checked by its stage, and (a toolset) is not AWM's Python. */
+    /** A stage file is there to read when it exists and (a toolset) is not AWM's Python; an imported one need not be checked yet. */
+    private boolean present(String world, String file) {
+        return gen.dir.has(world, file) && (!file.equals(GenDir.ENVS) || gen.dir.line(world, GenDir.ENVS).has("toolset"));
+    }
+
+    /** A stage file is done when it is present and was checked by its stage. */
     private boolean done(String world, String file) {
-        if (!gen.dir.has(world, file) || gen.dir.unchecked(world).contains(file)) return false;
-        return !file.equals(GenDir.ENVS) || gen.dir.line(world, GenDir.ENVS).has("toolset");
+        return present(world, file) && !gen.dir.unchecked(world).contains(file);
     }
 
     /** Proven, and no stage file changed since. */

@@ -160,7 +160,7 @@ final class Repair {
             out.add(continued(u.request(), u.text(), "Your answer could not be read: " + u.why() + ". Answer again with the whole JSON object." + round));
         }
         List<Problem> real = problems.stream().filter(p -> !p.message().startsWith("an answer could not be read")).toList();
-        if (real.isEmpty()) return out;
+        if (real.isEmpty() || (!out.isEmpty() && candidate.path(w.partsField()).isEmpty())) return out; // nothing read yet: ask again first
         String field = w.partsField();
         if (w.keyField() == null) {
             out.add(continued(w.base(null), FewShot.compact(candidate), "Your answer fails these checks:\n" + bullets(real)
