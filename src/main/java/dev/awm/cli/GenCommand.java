@@ -160,7 +160,15 @@ final class GenCommand implements Runnable {
         abstract String stage();
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
+            try {
+                return generate();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new IllegalStateException(e.getMessage());
+            }
+        }
+
+        private Integer generate() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             GenDir dir = new GenDir(options.out);
             Files.createDirectories(options.out);
