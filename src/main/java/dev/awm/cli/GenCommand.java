@@ -301,6 +301,7 @@ final class GenCommand implements Runnable {
             p.all();
             double s = (System.nanoTime() - t0) / 1e9;
             GenReport r = p.report();
+            r.write();
             long sent = llm.usage().all().values().stream().mapToLong(u -> u.requests()).sum(), cached = llm.usage().all().values().stream().mapToLong(u -> u.cached()).sum();
             return String.format(Locale.ROOT, "  %-30s %6.1f s   %d worlds proven, %d requests sent, %d replayed from the cache", what, s, r.accepted().size(), sent, cached);
         }

@@ -41,17 +41,19 @@ final class ScenarioStage {
         int need = gen.settings.targetCount() - dir.worlds().size();
         if (need <= 0) return;
         List<Accepted> accepted = new ArrayList<>();
-        Set<String> considered = new HashSet<>();
+        Set<String> considered = new HashSet<>(), names = new java.util.LinkedHashSet<>(); // lower-case to match; as written to show
         for (String w : dir.worlds()) {
             JsonNode s = dir.line(w, GenDir.SCENARIO);
             if (s == null) continue;
             accepted.add(new Accepted(w, s.path("category").asString(""), s.path("name").asString(w) + ": " + s.path("description").asString("")));
+            names.add(s.path("seed").asString(s.path("name").asString(w)));
             considered.add(s.path("seed").asString(s.path("name").asString(w)).toLowerCase(Locale.ROOT));
         }
         List<JsonNode> log = new ArrayList<>();
         for (String l : logLines()) {
             JsonNode n = WorldFiles.JSON.readTree(l);
             log.add(n);
+            names.add(n.path("seed").asString(""));
             considered.add(n.path("seed").asString("").toLowerCase(Locale.ROOT));
         }
         List<Seeds> pending = new ArrayList<>(Seeds.read(gen.settings.seeds()).stream().filter(s -> !considered.contains(s.name().toLowerCase(Locale.ROOT))).toList());
@@ -59,7 +61,7 @@ final class ScenarioStage {
         while (need > 0) {
             if (pending.isEmpty()) {
                 if (ideaRounds++ == IDEA_ROUNDS) break;
-                pending.addAll(ideas(accepted, considered, need * 2));
+                pending.addAll(ideas(names, considered, need * 2));
                 if (pending.isEmpty()) break;
             }
             List<Seeds> batch = new ArrayList<>(pending.subList(0, Math.min(pending.size(), Math.max(BATCH, need * 2))));
@@ -74,6 +76,7 @@ final class ScenarioStage {
                 for (JsonNode v : o.best().path("verdicts")) verdicts.put(v.path("seed").asString("").toLowerCase(Locale.ROOT), v);
                 for (Seeds seed : group) {
                     considered.add(seed.name().toLowerCase(Locale.ROOT));
+                    names.add(seed.name());
                     JsonNode v = verdicts.get(seed.name().toLowerCase(Locale.ROOT));
                     String decision = decide(seed, v, accepted, need > 0);
                     ObjectNode entry = WorldFiles.JSON.createObjectNode().put("seed", seed.name()).put("decision", decision);
@@ -109,13 +112,13 @@ final class ScenarioStage {
         if (!wanted) return "not needed: the target count is reached";
         String category = v.path("category").asString("").strip();
         String text = v.path("name").asString(seed.name()) + ": " + v.path("description").asString("");
-        long inCategory = accepted.stream().filter(a -> a.category().equalsIgnoreCase(category)).count();
-        if (inCategory >= gen.settings.cap()) return "rejected: the category " + category + " already has " + inCategory + " worlds (cap " + gen.settings.cap() + ")";
         for (Accepted a : accepted) {
             double sim = similarity(text, a.text());
             double limit = gen.llm.config().embeddingModel() != null ? gen.settings.embeddingSimilarity() : gen.settings.lexicalSimilarity();
             if (sim >= limit) return String.format(Locale.ROOT, "rejected: a near duplicate of %s (similarity %.2f)", a.scenario(), sim);
         }
+        long inCategory = accepted.stream().filter(a -> a.category().equalsIgnoreCase(category)).count();
+        if (inCategory >= gen.settings.cap()) return "rejected: the category " + category + " already has " + inCategory + " worlds (cap " + gen.settings.cap() + ")";
         String scenario = id(v.path("scenario").asString(seed.name()));
         ObjectNode line = WorldFiles.JSON.createObjectNode().put("scenario", scenario).put("name", v.path("name").asString(seed.name()))
                 .put("description", v.path("description").asString("")).put("now", v.path("now").asString("2026-03-15 10:00:00"))
@@ -190,9 +193,9 @@ final class ScenarioStage {
     }
 
     /** New platforms the LLM proposes, unlike those already considered. */
-    private List<Seeds> ideas(List<Accepted> accepted, Set<String> considered, int count) {
+    private List<Seeds> ideas(Set<String> names, Set<String> considered, int count) {
         Prompts p = Prompts.of("scenario");
-        Map<String, String> v = Map.of("count", String.valueOf(count), "existing", String.join(", ", considered), "categories", String.join(", ", CATEGORIES));
+        Map<String, String> v = Map.of("count", String.valueOf(count), "existing", String.join(", ", names), "categories", String.join(", ", CATEGORIES));
         ChatRequest r = ChatRequest.of("scenario_ideas", null, List.of(Message.system(p.fill("ideas system", v)), Message.user(p.fill("ideas user", v))))
                 .withSchema(p.schema("ideas schema"));
         List<Seeds> out = new ArrayList<>();

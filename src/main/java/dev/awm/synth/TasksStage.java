@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** Tasks: the requested number, as requests of the logged-in user, concrete, a mix of questions and changes, several of four or more calls. */
 final class TasksStage extends Stage {
 
-    private static final Pattern ACCOUNT_CHORES = Pattern.compile("(?i)\\b(log ?in|log ?out|sign ?up|sign ?in|register an account|create an account|password|two-factor)\\b");
+    private static final Pattern ACCOUNT_CHORES = Pattern.compile(
+            "(?i)\\b(log ?in to|log ?into|log ?out|sign ?in to|sign ?out|sign ?up for|my password|two-factor|register (?:a new |an )?account|create (?:a new |an )?account)\\b");
 
     TasksStage(Gen gen) {
         super(gen);

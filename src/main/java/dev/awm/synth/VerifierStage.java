@@ -116,7 +116,8 @@ final class VerifierStage extends Stage {
     }
 
     List<JsonNode> lines(String world, ObjectNode candidate) {
-        List<String> tasks = gen.dir.load(world).tasks();
+        List<String> tasks = new ArrayList<>();
+        gen.dir.line(world, GenDir.TASKS).path("tasks").forEach(t -> tasks.add(t.asString()));
         List<JsonNode> out = new ArrayList<>();
         List<JsonNode> items = new ArrayList<>();
         candidate.path("verifiers").forEach(items::add);

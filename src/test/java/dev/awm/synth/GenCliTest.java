@@ -43,7 +43,7 @@ class GenCliTest {
     }
 
     String[] gen(String stage, Path out, String... more) throws Exception {
-        Path seeds = GenTestSupport.seeds(dir, "Banking", "Restaurant", "Smart home");
+        Path seeds = GenTestSupport.seeds(dir, "Banking", "Issue tracker", "Smart home");
         String[] base = {"gen", stage, "--out", out.toString(), "--seeds", seeds.toString(), "--base-url", llm.baseUrl(), "--model", ScriptedLlmServer.MODEL, "--no-progress"};
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -57,7 +57,7 @@ class GenCliTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
         assertThat(r.out()).containsPattern("verifier\\s+3\\s+0\\s+0\\s+0\\s+3\\s+30\\s+0").contains("red team: 60 hacks tried, 0 paid")
-                .contains("3 world(s) proven and accepted").contains("banking_1, restaurant_1, smart_home_1");
+                .contains("3 world(s) proven and accepted").contains("banking_1, issue_tracker_1, smart_home_1");
         assertThat(Files.readString(out.resolve("gen_report.json"))).contains("\"accepted\"").contains("\"cost\"");
 
         Run check = run("check", "--dir", out.toString());

@@ -142,6 +142,51 @@ class StagesTest {
     }
 
     @Test
+    void scenariosAreClassifiedNearDuplicatesAndFullCategoriesRejectedAndNewPlatformsProposedWhenSeedsRunOut() throws Exception {
+        scenarios(false);
+    }
+
+    @Test
+    void withAnEmbeddingModelNearDuplicatesAreFoundByCosineSimilarity() throws Exception {
+        scenarios(true);
+        assertThat(llm.requests()).anyMatch(r -> r.path().endsWith("/embeddings") && r.body().path("model").asString().equals("scripted-embedding"));
+    }
+
+    private void scenarios(boolean embeddings) throws Exception {
+        String verdicts = """
+                {"verdicts": [
+                 {"seed": "Chase", "suitable": true, "reason": "Accounts, transfers and cards are records.", "category": "finance and banking", "scenario": "retail_banking",
+                  "name": "Harbor Bank", "description": "The signed-in member has checking and savings accounts, moves money between them, pays saved payees and freezes or replaces cards.", "now": "2026-03-15 10:00:00"},
+                 {"seed": "Wells Fargo", "suitable": true, "reason": "The same records as any bank.", "category": "finance and banking", "scenario": "retail_banking",
+                  "name": "Summit Bank", "description": "The signed-in member has checking and savings accounts, moves money between them, pays saved payees and freezes or replaces cards.", "now": "2026-03-15 10:00:00"},
+                 {"seed": "Google Translate", "suitable": false, "reason": "Its value is a translation model, which a database cannot hold."},
+                 {"seed": "Robinhood", "suitable": true, "reason": "Orders, positions and watchlists are records.", "category": "finance and banking", "scenario": "brokerage",
+                  "name": "Tideline Invest", "description": "The signed-in investor keeps watchlists, places market and limit orders for stocks, sets recurring buys and reads dividend history.", "now": "2026-03-15 10:00:00"},
+                 {"seed": "OpenTable", "suitable": true, "reason": "Reservations and restaurants are records.", "category": "food and restaurants", "scenario": "restaurant_reservations",
+                  "name": "Tablefinder", "description": "The signed-in diner searches restaurants by cuisine and time, books, changes or cancels tables, joins waitlists and keeps favorites.", "now": "2026-03-15 10:00:00"}
+                ]}""";
+        llm.on(stage("scenario"), Reply.content(verdicts), Reply.content("""
+                {"verdicts": [{"seed": "Eventbrite", "suitable": true, "reason": "Events, tickets and attendees are records.", "category": "entertainment and media",
+                  "scenario": "event_ticketing", "name": "Gatherly", "description": "The signed-in organizer creates events with ticket types, sells and refunds tickets, and checks attendees in at the door.",
+                  "now": "2026-03-15 10:00:00"}]}"""));
+        llm.on(stage("scenario_ideas"), Reply.content("{\"platforms\": [{\"name\": \"Eventbrite\", \"description\": \"Event registration and ticketing.\"}]}"));
+        Path seeds = GenTestSupport.seeds(dir, "Chase", "Wells Fargo", "Google Translate", "Robinhood", "OpenTable");
+        GenSettings s = new GenSettings(3, 10, seeds, List.of(), null, 4, 15, 25, 20, 50, 1, 0.85, 0.6, 2);
+        Pipeline p = embeddings
+                ? new Pipeline(new GenDir(dir.resolve("out")), new dev.awm.llm.LlmClient(llm.config().withEmbeddingModel("scripted-embedding")), s, false)
+                : GenTestSupport.pipeline(dir.resolve("out"), llm, s);
+        p.run("scenario");
+        assertThat(out().worlds()).containsExactly("event_ticketing_1", "restaurant_reservations_1", "retail_banking_1");
+        assertThat(llm.chatRequests().get(1).lastUser()).as("new platforms unlike those considered").contains("Google Translate", "Wells Fargo");
+        String log = Files.readString(dir.resolve("out").resolve(GenDir.SCENARIO_LOG));
+        assertThat(log).contains("\"seed\":\"Wells Fargo\",\"decision\":\"rejected: a near duplicate of retail_banking_1");
+        assertThat(log).contains("\"seed\":\"Google Translate\",\"decision\":\"rejected: not suitable (Its value is a translation model");
+        assertThat(log).contains("\"seed\":\"Robinhood\",\"decision\":\"rejected: the category finance and banking already has 1 worlds (cap 1)");
+        assertThat(out().line("retail_banking_1", GenDir.SCENARIO).path("now").asString()).isEqualTo("2026-03-15 10:00:00");
+        assertThat(llm.chatRequests().get(0).body().path("response_format").path("json_schema").path("name").asString()).isEqualTo("awm_scenario");
+    }
+
+    @Test
     void anImportedAwmWorldGetsASqlToolsetThatPassesTheChecker() throws Exception {
         JsonNode good = WorldFiles.JSON.readTree(Files.readString(Path.of("src/test/resources/scripted/content_platform_1.env.json")));
         ObjectNode bad = (ObjectNode) good.deepCopy();
