@@ -27,27 +27,7 @@ final class DbStage extends Stage {
     private static final Pattern CREATE_INDEX = Pattern.compile("(?is)^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s");
 
     DbStage(Gen gen) {
-        super(gen);
-    }
-
-    String name() {
-        return "db";
-    }
-
-    String output() {
-        return GenDir.DB;
-    }
-
-    List<String> needs() {
-        return List.of(GenDir.TASKS);
-    }
-
-    String partsField() {
-        return "tables";
-    }
-
-    String keyField() {
-        return "name";
+        super(gen, "db", GenDir.DB, List.of(GenDir.TASKS), "tables", "name");
     }
 
     List<ChatRequest> first(String world) {

@@ -29,27 +29,7 @@ final class EnvStage extends Stage {
     private static final int MAX_PYTHON_HINT = 40_000;
 
     EnvStage(Gen gen) {
-        super(gen);
-    }
-
-    String name() {
-        return "env";
-    }
-
-    String output() {
-        return GenDir.ENVS;
-    }
-
-    List<String> needs() {
-        return List.of(GenDir.TASKS, GenDir.DB, GenDir.SAMPLE);
-    }
-
-    String partsField() {
-        return "tools";
-    }
-
-    String keyField() {
-        return "name";
+        super(gen, "env", GenDir.ENVS, List.of(GenDir.TASKS, GenDir.DB, GenDir.SAMPLE), "tools", "name");
     }
 
     List<ChatRequest> first(String world) {

@@ -29,28 +29,8 @@ final class RedteamStage extends Stage {
     private final VerifierStage verifiers;
 
     RedteamStage(Gen gen, VerifierStage verifiers) {
-        super(gen);
+        super(gen, "redteam", GenDir.VERIFIER, List.of(GenDir.ENVS, GenDir.VERIFIER), "hacks", null);
         this.verifiers = verifiers;
-    }
-
-    String name() {
-        return "redteam";
-    }
-
-    String output() {
-        return GenDir.VERIFIER;
-    }
-
-    List<String> needs() {
-        return List.of(GenDir.ENVS, GenDir.VERIFIER);
-    }
-
-    String partsField() {
-        return "hacks";
-    }
-
-    String keyField() {
-        return null;
     }
 
     List<ChatRequest> first(String world) {

@@ -34,27 +34,7 @@ final class SampleStage extends Stage {
     private final Map<String, Map<String, Set<String>>> parentsByWorld = new ConcurrentHashMap<>();
 
     SampleStage(Gen gen) {
-        super(gen);
-    }
-
-    String name() {
-        return "sample";
-    }
-
-    String output() {
-        return GenDir.SAMPLE;
-    }
-
-    List<String> needs() {
-        return List.of(GenDir.TASKS, GenDir.DB);
-    }
-
-    String partsField() {
-        return "tables";
-    }
-
-    String keyField() {
-        return "table_name";
+        super(gen, "sample", GenDir.SAMPLE, List.of(GenDir.TASKS, GenDir.DB), "tables", "table_name");
     }
 
     List<ChatRequest> first(String world) {

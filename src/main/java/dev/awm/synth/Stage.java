@@ -11,22 +11,43 @@ import tools.jackson.databind.node.ObjectNode;
 abstract class Stage {
 
     final Gen gen;
+    private final String name, output, partsField, keyField;
+    private final List<String> needs;
 
-    Stage(Gen gen) {
+    /**
+     * @param output the stage file this stage writes
+     * @param needs the stage files it reads
+     * @param partsField the list an answer holds ({@link Repair})
+     * @param keyField what names an item of it; null when each answer replaces the whole list
+     */
+    Stage(Gen gen, String name, String output, List<String> needs, String partsField, String keyField) {
         this.gen = gen;
+        this.name = name;
+        this.output = output;
+        this.needs = needs;
+        this.partsField = partsField;
+        this.keyField = keyField;
     }
 
-    abstract String name();
+    final String name() {
+        return name;
+    }
 
-    /** The stage file this stage writes. */
-    abstract String output();
+    final String output() {
+        return output;
+    }
 
-    /** The stage files it reads. */
-    abstract List<String> needs();
+    final List<String> needs() {
+        return needs;
+    }
 
-    abstract String partsField();
+    final String partsField() {
+        return partsField;
+    }
 
-    abstract String keyField();
+    final String keyField() {
+        return keyField;
+    }
 
     boolean perPart() {
         return false;

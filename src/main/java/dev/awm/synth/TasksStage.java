@@ -20,27 +20,7 @@ final class TasksStage extends Stage {
             "(?i)\\b(log ?in to|log ?into|log ?out|sign ?in to|sign ?out|sign ?up for|my password|two-factor|register (?:a new |an )?account|create (?:a new |an )?account)\\b");
 
     TasksStage(Gen gen) {
-        super(gen);
-    }
-
-    String name() {
-        return "tasks";
-    }
-
-    String output() {
-        return GenDir.TASKS;
-    }
-
-    List<String> needs() {
-        return List.of(GenDir.SCENARIO);
-    }
-
-    String partsField() {
-        return "tasks";
-    }
-
-    String keyField() {
-        return null;
+        super(gen, "tasks", GenDir.TASKS, List.of(GenDir.SCENARIO), "tasks", null);
     }
 
     List<ChatRequest> first(String world) {

@@ -25,27 +25,7 @@ final class VerifierStage extends Stage {
     final Map<String, Map<String, List<JsonNode>>> pinned = new ConcurrentHashMap<>();
 
     VerifierStage(Gen gen) {
-        super(gen);
-    }
-
-    String name() {
-        return "verifier";
-    }
-
-    String output() {
-        return GenDir.VERIFIER;
-    }
-
-    List<String> needs() {
-        return List.of(GenDir.TASKS, GenDir.DB, GenDir.SAMPLE, GenDir.ENVS);
-    }
-
-    String partsField() {
-        return "verifiers";
-    }
-
-    String keyField() {
-        return "task_idx";
+        super(gen, "verifier", GenDir.VERIFIER, List.of(GenDir.TASKS, GenDir.DB, GenDir.SAMPLE, GenDir.ENVS), "verifiers", "task_idx");
     }
 
     @Override
