@@ -32,8 +32,13 @@ final class Gen {
 
     /** The world's files with {@code file} replaced by {@code lines}, read by the loader {@code awm check} uses. */
     World candidate(String world, String file, List<JsonNode> lines) {
+        return candidate(world, Map.of(file, lines));
+    }
+
+    /** The world's files with each of {@code replaced} put in place. */
+    World candidate(String world, Map<String, List<JsonNode>> replaced) {
         Map<String, List<String>> files = new LinkedHashMap<>(dir.files(world));
-        files.put(file, lines.stream().map(WorldFiles.JSON::writeValueAsString).toList());
+        replaced.forEach((file, lines) -> files.put(file, lines.stream().map(WorldFiles.JSON::writeValueAsString).toList()));
         return WorldFiles.fromLines(files, dir.world(world).toString()).stream().filter(w -> w.scenario().equals(world)).findFirst().orElseThrow();
     }
 

@@ -107,6 +107,7 @@ final class RedteamStage extends Stage {
                     + String.join("; ", o.problems().stream().limit(3).map(Problem::message).toList()));
         }
         gen.dir.write(world, GenDir.VERIFIER, verifiers.lines(world, o.best()));
+        verifiers.written(world, o.best());
         stats.count("verifiers tightened", paid.size());
         return new StageResult(StageResult.Status.REPAIRED, o.attempts(), null);
     }

@@ -73,14 +73,9 @@ final class SampleStage extends Stage {
             JsonNode inserts = t.path("insert_statements");
             for (int i = 0; i < inserts.size(); i++) {
                 String sql = inserts.get(i).asString("");
-                Matcher m = INSERT_INTO.matcher(sql);
-                if (!m.find() || !SqlText.parse(sql).trailing().isEmpty()) {
-                    out.add(new Problem(table, "seed " + table + " insert " + (i + 1) + ": must be one INSERT statement: " + abbreviate(sql)));
-                } else if (!m.group(1).equalsIgnoreCase(known)) {
-                    out.add(new Problem(table, "seed " + table + " insert " + (i + 1) + ": inserts into " + m.group(1) + ", not " + known + "; put it under its own table"));
-                } else {
-                    statements.add(sql);
-                }
+                String refused = refusal(known, sql);
+                if (refused != null) out.add(new Problem(table, "seed " + table + " insert " + (i + 1) + ": " + refused));
+                else statements.add(sql);
             }
             rows += statements.size();
             passed.merge(known, kept, (a, b) -> {
@@ -94,6 +89,14 @@ final class SampleStage extends Stage {
         if (fresh && rows < gen.settings.minSeedRows()) out.add(Problem.whole("there are " + rows + " seed rows; write at least " + gen.settings.minSeedRows() + ", enough for every task and for look-alikes"));
         if (fresh && rt.buildProblems().isEmpty()) out.addAll(coverage(rt, parents.keySet()));
         return out;
+    }
+
+    /** Why a seed statement may not run (only one INSERT into its own table may), or null when it may. */
+    static String refusal(String table, String sql) {
+        Matcher m = INSERT_INTO.matcher(sql);
+        if (!m.find() || !SqlText.parse(sql).trailing().isEmpty()) return "must be one INSERT statement: " + abbreviate(sql);
+        if (!m.group(1).equalsIgnoreCase(table)) return "inserts into " + m.group(1) + ", not " + table + "; put it under its own table";
+        return null;
     }
 
     /** User 1 exists, and most tables have rows. */

@@ -73,13 +73,19 @@ abstract class Stage {
 
     void settle(String world, ObjectNode candidate) {}
 
+    /** Called after a passing candidate's output is written, for what else it changes. */
+    void written(String world, ObjectNode candidate) {}
+
     /** Makes (or checks and repairs an imported) output for {@code world}. */
     StageResult run(String world, StageStats stats) {
         ObjectNode start = gen.dir.has(world, output()) ? existing(world) : null;
         boolean fresh = start == null;
         Repair.Outcome o = Repair.run(gen.llm, work(world, fresh), gen.settings.maxAttempts(), start, stats.inRepair::incrementAndGet);
         if (o.ok()) {
-            if (fresh || o.attempts() > 1) gen.dir.write(world, output(), lines(world, o.best()));
+            if (fresh || o.attempts() > 1) {
+                gen.dir.write(world, output(), lines(world, o.best()));
+                written(world, o.best());
+            }
             return fresh || o.attempts() > 1 ? StageResult.of(o) : StageResult.kept();
         }
         gen.dir.write(world, "best_attempt." + output(), List.of(o.best()));

@@ -73,7 +73,8 @@ final class VerifierStage extends Stage {
     List<Problem> check(String world, ObjectNode candidate, boolean fresh) {
         List<Problem> out = new ArrayList<>();
         List<JsonNode> lines = lines(world, candidate);
-        World w = gen.candidate(world, GenDir.VERIFIER, lines);
+        ObjectNode sample = sampleWithAdditions(world, candidate, out);
+        World w = sample == null ? gen.candidate(world, GenDir.VERIFIER, lines) : gen.candidate(world, Map.of(GenDir.VERIFIER, lines, GenDir.SAMPLE, List.of(sample)));
         for (int i = 0; i < lines.size(); i++) {
             JsonNode l = lines.get(i);
             String key = l.path("task_idx").asString();
@@ -86,6 +87,14 @@ final class VerifierStage extends Stage {
             if (line >= 1 && line <= lines.size()) out.add(new Problem(lines.get(line - 1).path("task_idx").asString(), p));
         }
         WorldRuntime rt = WorldRuntime.load(w);
+        if (sample != null && !rt.buildProblems().isEmpty()) {
+            for (JsonNode item : candidate.path("verifiers")) {
+                if (item.path("seed_rows").size() == 0) continue;
+                String key = item.path("task_idx").asString();
+                rt.buildProblems().forEach(p -> out.add(new Problem(key, "task " + key + ": with the seed_rows added, the database does not build: " + p)));
+            }
+            return out;
+        }
         if (!rt.servable()) {
             out.add(Problem.whole("the world cannot be served, so no verifier can be proven: " + String.join("; ", rt.problems().stream().limit(3).toList())));
             return out;
@@ -93,6 +102,57 @@ final class VerifierStage extends Stage {
         WorldCheck.Report report = WorldCheck.run(rt);
         ProofReader.taskErrors(report).forEach((task, errors) -> errors.forEach(e -> out.add(new Problem(String.valueOf(task), e))));
         return out;
+    }
+
+    /**
+     * The world's seed rows with the rows verifier answers add ({@code seed_rows}: records a task needs that the data
+     * lacks, found when its reference solution failed), or null when none adds any. Each added statement passes the
+     * seed stage's gate, else it is a problem of its task.
+     */
+    private ObjectNode sampleWithAdditions(String world, ObjectNode candidate, List<Problem> problems) {
+        List<String> tables = gen.dir.load(world).tables().stream().map(World.Table::name).toList();
+        Map<String, List<String>> added = new java.util.LinkedHashMap<>();
+        for (JsonNode item : candidate.path("verifiers")) {
+            String key = item.path("task_idx").asString();
+            for (JsonNode t : item.path("seed_rows")) {
+                String name = t.path("table_name").asString("");
+                String table = tables.stream().filter(x -> x.equalsIgnoreCase(name)).findFirst().orElse(null);
+                if (table == null) {
+                    problems.add(new Problem(key, "task " + key + ": seed_rows names the table " + name + ", which the schema lacks"));
+                    continue;
+                }
+                for (JsonNode sql : t.path("insert_statements")) {
+                    String refused = SampleStage.refusal(table, sql.asString(""));
+                    if (refused != null) problems.add(new Problem(key, "task " + key + ": seed_rows for " + table + ": " + refused));
+                    else added.computeIfAbsent(table, k -> new ArrayList<>()).add(sql.asString());
+                }
+            }
+        }
+        if (added.isEmpty()) return null;
+        JsonNode current = gen.dir.line(world, GenDir.SAMPLE);
+        JsonNode data = current == null ? WorldFiles.JSON.createObjectNode() : current.path("sample_data");
+        if (data.isString()) data = WorldFiles.JSON.readTree(data.asString());
+        ObjectNode line = WorldFiles.JSON.createObjectNode().put("scenario", world);
+        ArrayNode out = line.putObject("sample_data").putArray("tables");
+        for (JsonNode t : data.path("tables")) {
+            ObjectNode copy = out.addObject().put("table_name", t.path("table_name").asString());
+            ArrayNode statements = copy.putArray("insert_statements");
+            t.path("insert_statements").forEach(statements::add);
+            added.getOrDefault(t.path("table_name").asString(), List.of()).forEach(statements::add);
+            added.remove(t.path("table_name").asString());
+        }
+        added.forEach((table, statements) -> {
+            ArrayNode list = out.addObject().put("table_name", table).putArray("insert_statements");
+            statements.forEach(list::add);
+        });
+        return line;
+    }
+
+    /** Rows the verifiers added go into gen_sample.jsonl with them. */
+    @Override
+    void written(String world, ObjectNode candidate) {
+        ObjectNode sample = sampleWithAdditions(world, candidate, new ArrayList<>());
+        if (sample != null) gen.dir.write(world, GenDir.SAMPLE, List.of(sample));
     }
 
     List<JsonNode> lines(String world, ObjectNode candidate) {

@@ -82,6 +82,39 @@ class VerifierStagesTest {
     }
 
     @Test
+    void aRecordATaskNeedsButTheDataLacksIsAddedThroughTheVerifierRepair() throws Exception {
+        ObjectNode sample = (ObjectNode) WorldFiles.JSON.readTree(BundledAnswers.answer("sample", "library_1", WorldFiles.JSON.createObjectNode()));
+        String hold5 = null;
+        for (JsonNode t : sample.get("tables")) {
+            if (!t.path("table_name").asString().equals("holds")) continue;
+            ArrayNode inserts = (ArrayNode) t.get("insert_statements");
+            for (int i = 0; i < inserts.size(); i++) {
+                if (inserts.get(i).asString().contains("VALUES (5,")) {
+                    hold5 = inserts.get(i).asString();
+                    inserts.remove(i);
+                    break;
+                }
+            }
+        }
+        assertThat(hold5).isNotNull();
+        ObjectNode fixed = (ObjectNode) WorldFiles.JSON.readTree(answer(bundledLines()[2]));
+        ((ObjectNode) fixed.get("verifiers").get(0)).putArray("seed_rows").addObject().put("table_name", "holds").putArray("insert_statements").add(hold5);
+        llm.on(r -> r.chat() && r.stage().equals("sample") && r.world().equals("library_1"), Reply.json(sample));
+        llm.on(about("verifier", 2), Reply.content(answer(bundledLines()[2])), Reply.json(fixed));
+        GenTestSupport.answerWell(llm);
+        Pipeline p = upToEnv();
+        for (String s : List.of("verifier", "redteam", "proof")) p.run(s);
+
+        List<ScriptedLlmServer.Request> task2 = llm.chatRequests().stream().filter(about("verifier", 2)).toList();
+        assertThat(task2).hasSize(2);
+        assertThat(task2.get(1).lastUser()).contains("task 2: reference call 4 (cancel_hold) failed");
+        GenDir out = new GenDir(dir.resolve("out"));
+        assertThat(String.join("\n", out.lines("library_1", GenDir.SAMPLE))).contains(hold5);
+        assertThat(out.lines("library_1", GenDir.VERIFIER).get(2)).doesNotContain("seed_rows");
+        assertThat(p.accepted()).containsExactly("library_1");
+    }
+
+    @Test
     void aHackTheFirstVerifierPaysBecomesANearMissAndTightensIt() throws Exception {
         // A realistic lax verifier: one without its footprint (or checking only part of the task), which pays for a wrong episode.
         JsonNode[] lines = bundledLines();
