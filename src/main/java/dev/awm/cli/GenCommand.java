@@ -297,7 +297,7 @@ final class GenCommand implements Runnable {
 
         private static String run(String what, Path dir, LlmClient llm, GenSettings settings) {
             long t0 = System.nanoTime();
-            Pipeline p = new Pipeline(new GenDir(dir), llm, settings, false);
+            Pipeline p = new Pipeline(new GenDir(dir), llm, settings, System.console() != null);
             p.all();
             double s = (System.nanoTime() - t0) / 1e9;
             GenReport r = p.report();

@@ -78,7 +78,7 @@ final class EnvStage extends Stage {
                 }
             }
         }
-        out.addAll(reach(world, candidate, w));
+        if (fresh) out.addAll(reach(world, candidate, w)); // an imported toolset says nothing of its tasks; its verifiers' solutions will
         return out;
     }
 

@@ -187,6 +187,25 @@ class StagesTest {
     }
 
     @Test
+    void importedSchemasAndSeedRowsThatBuildAreKeptWithoutAskingTheLlm() throws Exception {
+        Path out = dir.resolve("out");
+        GenSettings s = new GenSettings(0, 10, null, List.of("e_commerce_33", "content_platform_1"), TestWorlds.AWM1K, 4, 15, 25, 12, 50, 0, 0.85, 0.6, 2);
+        llm.on(stage("env", "content_platform_1"), Reply.content(Files.readString(Path.of("src/test/resources/scripted/content_platform_1.env.json"))));
+        Pipeline p = GenTestSupport.pipeline(out, llm, s);
+        assertThat(p.importFrom(TestWorlds.AWM1K)).isEqualTo(2);
+        p.run("db");
+        p.run("sample");
+        p.run("env");
+        assertThat(llm.chatRequests()).as("content_platform_1 lacks only its toolset").hasSize(1);
+        assertThat(llm.chatRequests().get(0).world()).isEqualTo("content_platform_1");
+        JsonNode stages = p.report().json().path("stages");
+        assertThat(stages.get(0).path("kept").asInt()).isEqualTo(2);
+        assertThat(stages.get(1).path("kept").asInt()).isEqualTo(2);
+        assertThat(out().unchecked("e_commerce_33")).containsExactly(GenDir.VERIFIER); // its SQL toolset and verifiers come from awm's own files for AWM-1K
+        assertThat(out().line("e_commerce_33", GenDir.ENVS).has("toolset")).isTrue();
+    }
+
+    @Test
     void anImportedAwmWorldGetsASqlToolsetThatPassesTheChecker() throws Exception {
         JsonNode good = WorldFiles.JSON.readTree(Files.readString(Path.of("src/test/resources/scripted/content_platform_1.env.json")));
         ObjectNode bad = (ObjectNode) good.deepCopy();
