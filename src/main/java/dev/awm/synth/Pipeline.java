@@ -71,7 +71,7 @@ public final class Pipeline {
         long t0 = System.nanoTime();
         try {
             if (stage.equals("scenario")) {
-                try (Progress p = new Progress(stage, gen.settings.targetCount(), st, gen.llm.usage(), progress)) {
+                try (Progress p = new Progress(stage, Math.max(0, gen.settings.targetCount() - gen.dir.worlds().size()), st, gen.llm.usage(), progress)) {
                     new ScenarioStage(gen).run(st);
                 }
             } else {
