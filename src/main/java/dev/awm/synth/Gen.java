@@ -3,6 +3,7 @@ package dev.awm.synth;
 import dev.awm.llm.ChatRequest;
 import dev.awm.llm.LlmClient;
 import dev.awm.llm.Message;
+import dev.awm.verify.WorldCheck;
 import dev.awm.world.World;
 import dev.awm.world.WorldFiles;
 import java.util.ArrayList;
@@ -37,9 +38,37 @@ final class Gen {
 
     /** The world's files with each of {@code replaced} put in place. */
     World candidate(String world, Map<String, List<JsonNode>> replaced) {
+        return load(world, files(world, replaced));
+    }
+
+    /** The world's stage files, as text lines, with each of {@code replaced} put in place. */
+    Map<String, List<String>> files(String world, Map<String, List<JsonNode>> replaced) {
         Map<String, List<String>> files = new LinkedHashMap<>(dir.files(world));
         replaced.forEach((file, lines) -> files.put(file, lines.stream().map(WorldFiles.JSON::writeValueAsString).toList()));
+        return files;
+    }
+
+    World load(String world, Map<String, List<String>> files) {
         return WorldFiles.fromLines(files, dir.world(world).toString()).stream().filter(w -> w.scenario().equals(world)).findFirst().orElseThrow();
+    }
+
+    /** A passing proof of a world's exact files (by {@link #fingerprint}), so that the same files are not proven twice in a run. */
+    record Proven(String fingerprint, WorldCheck.Report report) {}
+
+    final Map<String, Proven> proven = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The SHA-256 of every stage file's lines: equal for equal files, whatever wrote them. */
+    static String fingerprint(Map<String, List<String>> files) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (String f : GenDir.STAGE_FILES) {
+                sha.update((f + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (String l : files.getOrDefault(f, List.of())) sha.update((l + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Name, description and tasks, as every prompt after the scenario stage shows them. */

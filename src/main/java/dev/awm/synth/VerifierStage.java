@@ -74,7 +74,8 @@ final class VerifierStage extends Stage {
         List<Problem> out = new ArrayList<>();
         List<JsonNode> lines = lines(world, candidate);
         ObjectNode sample = sampleWithAdditions(world, candidate, out);
-        World w = sample == null ? gen.candidate(world, GenDir.VERIFIER, lines) : gen.candidate(world, Map.of(GenDir.VERIFIER, lines, GenDir.SAMPLE, List.of(sample)));
+        Map<String, List<String>> files = gen.files(world, sample == null ? Map.of(GenDir.VERIFIER, lines) : Map.of(GenDir.VERIFIER, lines, GenDir.SAMPLE, List.of(sample)));
+        World w = gen.load(world, files);
         for (int i = 0; i < lines.size(); i++) {
             JsonNode l = lines.get(i);
             String key = l.path("task_idx").asString();
@@ -101,6 +102,7 @@ final class VerifierStage extends Stage {
         }
         WorldCheck.Report report = WorldCheck.run(rt);
         ProofReader.taskErrors(report).forEach((task, errors) -> errors.forEach(e -> out.add(new Problem(String.valueOf(task), e))));
+        if (out.isEmpty() && report.ok() && w.now() != null) gen.proven.put(world, new Gen.Proven(Gen.fingerprint(files), report));
         return out;
     }
 

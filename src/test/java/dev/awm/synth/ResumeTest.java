@@ -81,4 +81,18 @@ class ResumeTest {
         assertThatThrownBy(() -> new Pipeline(new GenDir(other), offline, library, false).all())
                 .isInstanceOf(LlmException.class).hasMessageContaining("offline: no recorded answer for the scenario stage of library");
     }
+    @Test
+    void aWorldEditedAfterItsVerifiersPassedIsProvenAgainAndRejected() throws Exception {
+        Path out = dir.resolve("out");
+        GenTestSupport.answerWell(llm);
+        Pipeline p = GenTestSupport.pipeline(out, llm, GenTestSupport.settings(1, GenTestSupport.seeds(dir, "Library")));
+        for (String s : List.of("scenario", "tasks", "db", "sample", "env", "verifier", "redteam")) p.run(s);
+        Path verifiers = out.resolve("library_1").resolve(GenDir.VERIFIER);
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(verifiers));
+        lines.set(0, lines.get(0).replaceFirst("\"checks\":\\[.*?\\],\"answer\"", "\"checks\":[{\"sql\":\"SELECT 1\",\"message\":\"always\"}],\"answer\":[],\"x\""));
+        Files.write(verifiers, lines);
+        p.run("proof");
+        assertThat(p.accepted()).isEmpty();
+        assertThat(new GenDir(out).rejection("library_1").path("reason").asString()).contains("task 0: doing nothing already passes every check");
+    }
 }
