@@ -13,6 +13,13 @@ final class GenTestSupport {
 
     private GenTestSupport() {}
 
+    /** AWM-1K's stage files (AWM1K_DIR, default ../shared/awm1k); the calling test is skipped where they are missing. */
+    static Path awm1k() {
+        Path dir = Path.of(System.getenv().getOrDefault("AWM1K_DIR", "../shared/awm1k"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("gen_db.jsonl")), "AWM-1K's stage files are not in " + dir.toAbsolutePath().normalize());
+        return dir;
+    }
+
     /** Adds the good answers after whatever the test scripted. */
     static void answerWell(ScriptedLlmServer llm) {
         llm.always(r -> r.chat(), Reply.answer(r -> BundledAnswers.answer(r.stage(), r.world(), r.body())));

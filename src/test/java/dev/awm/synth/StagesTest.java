@@ -3,7 +3,6 @@ package dev.awm.synth;
 import static dev.awm.llm.ScriptedLlmServer.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.awm.TestWorlds;
 import dev.awm.llm.ScriptedLlmServer;
 import dev.awm.llm.ScriptedLlmServer.Reply;
 import dev.awm.runtime.WorldRuntime;
@@ -189,10 +188,10 @@ class StagesTest {
     @Test
     void importedSchemasAndSeedRowsThatBuildAreKeptWithoutAskingTheLlm() throws Exception {
         Path out = dir.resolve("out");
-        GenSettings s = new GenSettings(0, 10, null, List.of("e_commerce_33", "content_platform_1"), TestWorlds.AWM1K, 4, 15, 25, 12, 50, 0, 0.85, 0.6, 2);
+        GenSettings s = new GenSettings(0, 10, null, List.of("e_commerce_33", "content_platform_1"), GenTestSupport.awm1k(), 4, 15, 25, 12, 50, 0, 0.85, 0.6, 2);
         llm.on(stage("env", "content_platform_1"), Reply.content(Files.readString(Path.of("src/test/resources/scripted/content_platform_1.env.json"))));
         Pipeline p = GenTestSupport.pipeline(out, llm, s);
-        assertThat(p.importFrom(TestWorlds.AWM1K)).isEqualTo(2);
+        assertThat(p.importFrom(GenTestSupport.awm1k())).isEqualTo(2);
         p.run("db");
         p.run("sample");
         p.run("env");
@@ -217,9 +216,9 @@ class StagesTest {
         for (JsonNode t : good.get("tools")) if (t.path("name").asString().equals("list_watch_history")) fix.putArray("tools").add(t);
         llm.on(stage("env", "content_platform_1"), Reply.json(bad), Reply.json(fix));
         Path out = dir.resolve("out");
-        GenSettings s = new GenSettings(0, 10, null, List.of("content_platform_1"), TestWorlds.AWM1K, 4, 15, 25, 12, 50, 0, 0.85, 0.6, 2);
+        GenSettings s = new GenSettings(0, 10, null, List.of("content_platform_1"), GenTestSupport.awm1k(), 4, 15, 25, 12, 50, 0, 0.85, 0.6, 2);
         Pipeline p = GenTestSupport.pipeline(out, llm, s);
-        assertThat(p.importFrom(TestWorlds.AWM1K)).isEqualTo(1);
+        assertThat(p.importFrom(GenTestSupport.awm1k())).isEqualTo(1);
         p.run("env");
 
         List<ScriptedLlmServer.Request> env = llm.chatRequests();
