@@ -128,10 +128,16 @@ final class ScenarioStage {
         return "accepted as " + scenario;
     }
 
+    private final Map<String, double[]> vectors = new java.util.concurrent.ConcurrentHashMap<>();
+
     private double similarity(String a, String b) {
         if (gen.llm.config().embeddingModel() == null) return Similarity.lexical(a, b);
-        List<double[]> v = gen.llm.embed("scenario", List.of(a, b));
-        return Similarity.cosine(v.get(0), v.get(1));
+        return Similarity.cosine(vector(a), vector(b));
+    }
+
+    /** Each text is embedded once per run (and the request cached like any other). */
+    private double[] vector(String text) {
+        return vectors.computeIfAbsent(text, t -> gen.llm.embed("scenario", List.of(t)).get(0));
     }
 
     /** A free directory name: the snake_case base and the next free number. */
