@@ -39,7 +39,9 @@ public final class JsonAnswer {
             JsonNode n = firstValue(fence.group(1));
             if (n != null) return n;
         }
-        JsonNode n = firstValue(t);
+        int first = firstBracket(t, 0);
+        boolean unclosed = first >= 0 && matchingEnd(t, first) < 0; // what is inside a cut-off answer is not the answer
+        JsonNode n = unclosed ? null : firstValue(t);
         if (n != null) return n;
         if ("length".equals(finishReason)) {
             throw new Unreadable("the answer was cut off at the token limit before its JSON ended; answer more briefly (shorter texts, fewer items), with the whole JSON");

@@ -75,6 +75,14 @@ public final class WorldFiles {
         return ToolsetJson.parseTools(toolset, "toolset", problems);
     }
 
+    /**
+     * Reads worlds from stage files held in memory (file name, such as {@code gen_db.jsonl}, to its lines), exactly as
+     * {@link #load} reads them from disk: synthesis checks a candidate this way before it writes it.
+     */
+    public static List<World> fromLines(Map<String, List<String>> files, String where) {
+        return read(file -> Optional.ofNullable(files.get(file)), where);
+    }
+
     /** A copy of {@code world} with another toolset, as a repair loop or a test needs. */
     public static World withTools(World world, List<Tool> tools) {
         return new World(world.scenario(), world.name(), world.description(), world.now(), world.tasks(), world.tables(), world.seed(),
