@@ -33,7 +33,7 @@ public final class WorldFiles {
     private static final List<String> STAGE_FILES = List.of(SCENARIO, TASKS, DB, SAMPLE, ENVS, VERIFIER, PY_VERIFIER);
     private static final String BUNDLED_INDEX = "/worlds/index.txt";
     /** What follows "no SQL toolset" in a world's problems; it names a command only once that command exists. */
-    public static final String NO_SQL_TOOLSET_HINT = "awm cannot serve it yet";
+    public static final String NO_SQL_TOOLSET_HINT = "synthesize one with `awm gen all --from DIR --out NEW_DIR`";
 
     private WorldFiles() {}
 

@@ -90,7 +90,20 @@ class CliTest {
         Run serve = run("env", "start", "--dir", dir, "--world", "python", "--port", "0");
         assertThat(serve.exit()).isEqualTo(2);
         assertThat(serve.err()).contains("python cannot be served").contains("no SQL toolset");
-        for (String said : new String[] {worlds.out(), check.out() + check.err(), serve.err()}) assertThat(said).doesNotContain("awm gen");
+        assertThat(worlds.out()).contains("awm gen all --from");
+        for (String said : new String[] {worlds.out(), check.out() + check.err(), serve.err()}) assertNamesOnlyRealCommands(said);
+    }
+
+    /** Every `awm COMMAND [SUBCOMMAND]` in {@code text} is a command awm has. */
+    static void assertNamesOnlyRealCommands(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`awm ([a-z]+)(?: ([a-z]+))?").matcher(text);
+        while (m.find()) {
+            CommandLine command = Main.commandLine().getSubcommands().get(m.group(1));
+            assertThat(command).as("awm " + m.group(1) + " in: " + text).isNotNull();
+            if (m.group(2) != null && !command.getSubcommands().isEmpty()) {
+                assertThat(command.getSubcommands()).as("awm " + m.group(1) + " " + m.group(2)).containsKey(m.group(2));
+            }
+        }
     }
 
     @Test
