@@ -2,6 +2,7 @@ package dev.awm.cli;
 
 import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.verify.Scorer;
 import dev.awm.verify.Verifier;
 import dev.awm.world.TaskSpec;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class VerifyCommand implements Callable<Integer> {
         byte[] before = initial == null ? rt.initialImage() : readDatabase(initial);
         byte[] after = readDatabase(fin);
         String text = answerFile == null ? answer : Files.readString(answerFile);
-        Verifier.Verdict v = Verifier.score(spec_, before, after, text);
+        Verifier.Verdict v = new Scorer(rt).score(spec_, before, after, text);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
