@@ -2,14 +2,16 @@ package dev.awm.verify;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * An agent's final answer, read the way a person would: where a database value is named in it. Text matches
- * case-insensitively; a number matches in its plain and 2-decimal forms, with thousands separators, and written in
- * words ("eighty-five dollars"), but never as a fragment of a longer number (12 is not in 120 or 3.12).
+ * An agent's final answer, read the way a person would: where a database value is named in it. Text matches as
+ * {@link #normalize} reads it (case, white space and typography aside); a number matches in its plain and 2-decimal
+ * forms, with thousands separators, and written in words ("eighty-five dollars"), but never as a fragment of a longer
+ * number (12 is not in 120 or 3.12).
  */
 final class AnswerText {
 
@@ -28,7 +30,7 @@ final class AnswerText {
     private final List<NumberWords.Phrase> numberWords;
 
     AnswerText(String answer) {
-        this.lower = (answer == null ? "" : answer).toLowerCase(Locale.ROOT);
+        this.lower = normalize(answer == null ? "" : answer);
         StringBuilder p = new StringBuilder(lower.length());
         int[] at = new int[lower.length() + 1];
         for (int i = 0; i < lower.length(); i++) {
@@ -69,10 +71,38 @@ final class AnswerText {
                 if (w.value().compareTo(exact) == 0) spans.add(new Span(w.start(), w.end()));
             }
         } else {
-            String f = value.toString().strip().toLowerCase(Locale.ROOT);
+            String f = normalize(value.toString());
             for (int i = lower.indexOf(f); i >= 0; i = lower.indexOf(f, i + 1)) spans.add(new Span(i, i + f.length()));
         }
         return spans;
+    }
+
+    /**
+     * Text as a reader sees it: compatibility forms folded (NFKC), invisible format characters (zero-width spaces)
+     * dropped, typographic quotes and dashes made plain, runs of white space made one space, lower case. Without it an
+     * answer could name a candidate so that a person reads it and the check does not (a zero-width space inside "Teapot").
+     */
+    static String normalize(String text) {
+        String n = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        StringBuilder out = new StringBuilder(n.length());
+        boolean space = false;
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (Character.getType(c) == Character.FORMAT) continue;
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                space = true;
+                continue;
+            }
+            if (space && !out.isEmpty()) out.append(' ');
+            space = false;
+            out.append(switch (c) {
+                case '\u2018', '\u2019', '\u201B', '\u2032' -> '\'';
+                case '\u201C', '\u201D', '\u2033' -> '"';
+                case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212' -> '-';
+                default -> c;
+            });
+        }
+        return out.toString().toLowerCase(Locale.ROOT);
     }
 
     /** A number must not be a fragment of a longer one. */
@@ -108,6 +138,6 @@ final class AnswerText {
     /** Two database values that name the same thing: equal numbers (to the cent), or equal text ignoring case. */
     static boolean same(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) return rounded(x).compareTo(rounded(y)) == 0;
-        return a != null && b != null && show(a).equalsIgnoreCase(show(b));
+        return a != null && b != null && normalize(show(a)).equals(normalize(show(b)));
     }
 }

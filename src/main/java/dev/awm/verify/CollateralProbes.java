@@ -223,7 +223,7 @@ final class CollateralProbes {
                 result = Result.UNCHANGED;
                 continue;
             }
-            boolean paid = scorer.score(spec, initial, after, spec.solution().answer()).complete();
+            boolean paid = scorer.pays(spec, initial, after, spec.solution().answer());
             // A state the verifier pays may still be the solved state itself, written back unchanged: only then is the diff needed.
             StateDiff change = paid ? StateDiff.between(solvedImage, after) : null;
             if (change != null && change.isEmpty()) {

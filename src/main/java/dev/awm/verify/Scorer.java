@@ -44,7 +44,12 @@ public final class Scorer implements AutoCloseable {
 
     /** Scores an episode of {@code spec} that went from {@code initial} to {@code fin} and ended with {@code answer} (null: none). */
     public Verifier.Verdict score(TaskSpec spec, byte[] initial, byte[] fin, String answer) {
-        return Verifier.score(spec, footprint(spec), limits, connections, initial, fin, answer == null ? "" : answer);
+        return Verifier.score(spec, footprint(spec), limits, connections, initial, fin, answer == null ? "" : answer, false);
+    }
+
+    /** Whether the verifier pays the episode: as {@link #score}, but stops at the first failed check. */
+    boolean pays(TaskSpec spec, byte[] initial, byte[] fin, String answer) {
+        return Verifier.score(spec, footprint(spec), limits, connections, initial, fin, answer == null ? "" : answer, true).complete();
     }
 
     /** As {@link #score(TaskSpec, byte[], byte[], String)}, for the world's task {@code task}. */

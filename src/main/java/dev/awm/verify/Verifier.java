@@ -36,15 +36,27 @@ public final class Verifier {
         }
     }
 
-    static Verdict score(TaskSpec spec, Footprint footprint, CheckBudget.Limits limits, PairPool pool, byte[] initial, byte[] fin, String answer) {
+    /**
+     * Runs every check, in order: state, footprint, answer. With {@code untilFirstFailure} (for awm check's probes,
+     * which only ask whether the verifier pays), the footprint goes first and the verdict stops at the first check that
+     * fails.
+     */
+    static Verdict score(TaskSpec spec, Footprint footprint, CheckBudget.Limits limits, PairPool pool, byte[] initial, byte[] fin, String answer,
+            boolean untilFirstFailure) {
         List<CheckResult> results = new ArrayList<>();
         try (PairPool.Lease lease = pool.lease(initial, fin)) {
             SQLiteConnection db = lease.connection();
             CheckBudget budget = CheckBudget.install(db, limits);
-            for (TaskSpec.Check c : spec.checks()) results.add(state(db, budget, c));
-            results.addAll(footprint(db, budget, footprint, initial, fin));
+            List<java.util.function.Supplier<List<CheckResult>>> steps = new ArrayList<>();
+            for (TaskSpec.Check c : spec.checks()) steps.add(() -> List.of(state(db, budget, c)));
+            steps.add(untilFirstFailure ? 0 : steps.size(), () -> footprint(db, budget, footprint, initial, fin));
             AnswerText text = new AnswerText(answer);
-            for (TaskSpec.Check c : spec.answerChecks()) results.add(answer(db, budget, c, text));
+            for (TaskSpec.Check c : spec.answerChecks()) steps.add(() -> List.of(answer(db, budget, c, text)));
+            for (var step : steps) {
+                List<CheckResult> r = step.get();
+                results.addAll(r);
+                if (untilFirstFailure && r.stream().anyMatch(c -> !c.passed())) break;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the two states for verification: " + e.getMessage(), e);
         }

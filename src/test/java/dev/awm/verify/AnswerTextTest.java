@@ -48,6 +48,14 @@ class AnswerTextTest {
     }
 
     @Test
+    void textMatchesAsAReaderSeesIt() {
+        assertThat(names("Tea\u200Bpot", "Teapot")).as("a zero-width space hides nothing").isTrue();
+        assertThat(names("the Blue\n  Mug", "Blue Mug")).isTrue();
+        assertThat(names("Liam O\u2019Brien", "Liam O'Brien")).isTrue();
+        assertThat(names("\uFF11\uFF12 left", 12L)).as("full-width digits").isTrue();
+    }
+
+    @Test
     void wordsThatOnlyLookLikeNumbersDoNotMatch() {
         assertThat(names("The one you booked is confirmed.", 1L)).as("'the one' is a pronoun").isFalse();
         assertThat(names("Only one booking is confirmed.", 1L)).isTrue();
