@@ -70,7 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
             out.println(Json.write(o));
         } else {
             out.printf("%s task %d: %s (%d of %d checks passed)%n", rt.world.scenario(), task, v.complete() ? "COMPLETE" : "NOT COMPLETE", v.passed(), v.checks().size());
-            for (Verifier.CheckResult c : v.checks()) out.printf("  %s %-6s %s  [%s]%n", c.passed() ? "pass" : "FAIL", c.kind(), c.message(), c.detail());
+            for (Verifier.CheckResult c : v.checks()) out.printf("  %s %-9s %s  [%s]%n", c.passed() ? "pass" : "FAIL", c.kind(), c.message(), c.detail());
         }
         out.flush();
         return v.complete() ? 0 : 1;
