@@ -61,10 +61,10 @@ final class CollateralProbes {
      */
     private record Source(String table, String column, boolean written, Found found) {}
 
-    /** Best first: a statement compares the column with the argument; the argument names the table ({@code guest_id}: guests.id); a column has its name. */
+    /** How a source was found, best first. */
     private enum Found { COMPARED, NAMED_TABLE, SAME_NAME }
 
-    private record Plan(CompiledTool tool, Set<String> writes, Map<String, List<Source>> sources) {}
+    private record Plan(CompiledTool tool, Map<String, List<Source>> sources) {}
 
     private record Table(List<String> key, List<Map<String, Object>> rows) {}
 
@@ -101,20 +101,30 @@ final class CollateralProbes {
                 if (t.tool.readOnly()) continue;
                 Set<String> writes = new LinkedHashSet<>();
                 for (Tool.Step s : t.tool.steps()) {
-                    if (!(s instanceof Tool.Write)) continue;
-                    for (Map<String, Object> op : Sqlite.query(db, "EXPLAIN " + SqlText.parse(s.sql()).jdbc())) {
-                        String opcode = (String) op.get("opcode");
-                        Object page = "OpenWrite".equals(opcode) ? op.get("p2") : "Clear".equals(opcode) ? op.get("p1") : null;
-                        String table = page == null ? null : roots.get(((Number) page).longValue());
-                        if (table != null && !table.startsWith("sqlite_")) writes.add(table);
-                    }
+                    if (s instanceof Tool.Write) writes.addAll(writtenTables(db, s.sql(), roots));
                 }
-                plans.add(new Plan(t, writes, sources(t.tool, writes, seed)));
+                plans.add(new Plan(t, sources(t.tool, writes, seed)));
             }
             return new CollateralProbes(rt, plans, seed);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan collateral probes for " + rt.world.scenario() + ": " + Sqlite.message(e), e);
         }
+    }
+
+    /** The tables a write statement writes, from SQLite's own plan of it (the b-trees it opens for writing). */
+    private static List<String> writtenTables(SQLiteConnection db, String sql, Map<Long, String> roots) {
+        List<String> tables = new ArrayList<>();
+        try {
+            for (Map<String, Object> op : Sqlite.query(db, "EXPLAIN " + SqlText.parse(sql).jdbc())) {
+                String opcode = (String) op.get("opcode");
+                Object page = "OpenWrite".equals(opcode) ? op.get("p2") : "Clear".equals(opcode) ? op.get("p1") : null;
+                String table = page == null ? null : roots.get(((Number) page).longValue());
+                if (table != null && !table.startsWith("sqlite_")) tables.add(table);
+            }
+        } catch (SQLException e) {
+            // the static check already refused a statement that does not prepare; its tool is probed without a target table
+        }
+        return tables;
     }
 
     private static final Pattern TABLE_REF = Pattern.compile("(?i)\\b(?:from|join|update|into)\\s+([a-z_][a-z0-9_]*)(?:\\s+(?:as\\s+)?([a-z_][a-z0-9_]*))?");
@@ -125,8 +135,9 @@ final class CollateralProbes {
             "group", "limit", "using", "select", "default", "returning", "union", "except", "intersect", "having", "window");
 
     /**
-     * For each argument, the columns its values can come from, best first: columns it is compared with ({@code id =
-     * :viewing_id} in a statement over viewings), then columns of the same name, in the tables the tool writes first.
+     * For each argument, the columns its values can come from, best first: columns a statement compares it with
+     * ({@code id = :viewing_id} in a statement over viewings), the id of the table its name names ({@code guest_id}:
+     * guests.id), columns of the same name; within each, the tables the tool writes first.
      */
     private static Map<String, List<Source>> sources(Tool tool, Set<String> writes, Map<String, Table> seed) {
         Map<String, Set<Source>> bound = new LinkedHashMap<>();
@@ -135,10 +146,10 @@ final class CollateralProbes {
             List<String> tables = new ArrayList<>();
             Matcher t = TABLE_REF.matcher(s.sql());
             while (t.find()) {
-                String table = t.group(1).toLowerCase(Locale.ROOT);
-                if (!seed.containsKey(table)) continue;
+                String table = seed.keySet().stream().filter(name -> name.equalsIgnoreCase(t.group(1))).findFirst().orElse(null);
+                if (table == null) continue;
                 tables.add(table);
-                aliases.put(table, table);
+                aliases.put(table.toLowerCase(Locale.ROOT), table);
                 if (t.group(2) != null && !NOT_ALIASES.contains(t.group(2).toLowerCase(Locale.ROOT))) aliases.put(t.group(2).toLowerCase(Locale.ROOT), table);
             }
             Matcher a = COLUMN_EQ_PARAM.matcher(s.sql());

@@ -136,7 +136,7 @@ public final class WorldCheck {
                 errors.addAll(p.failures());
             }
         } catch (Exception e) {
-            errors.add("the reference solution could not run: " + e);
+            errors.add("the reference solution could not run: " + reason(e));
         }
         boolean nothing = scorer.score(spec, initial, initial, "").complete();
         if (nothing) errors.add("doing nothing already passes every check");
@@ -154,7 +154,7 @@ public final class WorldCheck {
                 }
             } catch (Exception e) {
                 missImages.add(null);
-                errors.add("the near miss '" + miss.why() + "' could not run: " + e);
+                errors.add("the near miss '" + miss.why() + "' could not run: " + reason(e));
             }
         }
         return new TaskOutcome(spec.index(), solved, nothing, spec.nearMisses().size(), rejected, footprint, probes, padding, List.copyOf(errors),
@@ -221,6 +221,10 @@ public final class WorldCheck {
         } catch (SQLException e) {
             return "does not prepare against the schema: " + Sqlite.message(e);
         }
+    }
+
+    private static String reason(Exception e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? "an unexpected error" : e.getMessage();
     }
 
     private static String failed(Verifier.Verdict v) {
