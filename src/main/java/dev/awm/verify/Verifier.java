@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -47,7 +48,7 @@ public final class Verifier {
         try (PairPool.Lease lease = pool.lease(initial, fin)) {
             SQLiteConnection db = lease.connection();
             CheckBudget budget = CheckBudget.install(db, limits);
-            List<java.util.function.Supplier<List<CheckResult>>> steps = new ArrayList<>();
+            List<Supplier<List<CheckResult>>> steps = new ArrayList<>();
             for (TaskSpec.Check c : spec.checks()) steps.add(() -> List.of(state(db, budget, c)));
             steps.add(untilFirstFailure ? 0 : steps.size(), () -> footprint(db, budget, footprint, initial, fin));
             AnswerText text = new AnswerText(answer);
