@@ -3,9 +3,12 @@ package dev.awm.agent;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.StateDiff;
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.verify.Scorer;
 import dev.awm.verify.Verifier;
 import dev.awm.world.TaskSpec;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,6 +36,8 @@ public final class Scoring {
     public record Evidence(WorldRuntime world, TaskSpec spec, byte[] initial, byte[] fin, String task, String answer, JsonNode trajectory) {}
 
     private final Judge judge;
+    /** One scorer per world scored, so that each task's footprint is computed once per run. */
+    private final Map<WorldRuntime, Scorer> scorers = new ConcurrentHashMap<>();
 
     private Scoring(Judge judge) {
         this.judge = judge;
@@ -62,11 +67,8 @@ public final class Scoring {
         return Rewards.verdict(outcome, mode().label(), code, answer);
     }
 
-    /**
-     * The task verifier's code-mode verdict. The single call into dev.awm.verify: where the footprint-aware scorer built
-     * from (WorldRuntime, TaskSpec) lands, only this line changes.
-     */
-    static Verifier.Verdict codeVerdict(WorldRuntime world, TaskSpec spec, byte[] initial, byte[] fin, String answer) {
-        return Verifier.score(spec, initial, fin, answer == null ? "" : answer);
+    /** The task verifier's code-mode verdict, footprint included: the single call into dev.awm.verify. */
+    private Verifier.Verdict codeVerdict(WorldRuntime world, TaskSpec spec, byte[] initial, byte[] fin, String answer) {
+        return scorers.computeIfAbsent(world, Scorer::new).score(spec, initial, fin, answer);
     }
 }

@@ -3,6 +3,7 @@ package dev.awm.cli;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.Sqlite;
 import dev.awm.runtime.WorldRuntime;
+import dev.awm.verify.Scorer;
 import dev.awm.verify.Verifier;
 import dev.awm.world.TaskSpec;
 import java.io.IOException;
@@ -80,7 +81,10 @@ final class VerifyCommand implements Callable<Integer> {
                 rt.world.scenario() + " has no verifier for task " + task + " (it has " + rt.world.verifiers().size() + " tasks with verifiers, numbered from 0)"));
         byte[] before = initial == null ? rt.initialImage() : rt.checkState(Sqlite.readImage(initial), initial.toString());
         byte[] after = rt.checkState(Sqlite.readImage(fin), fin.toString());
-        Verifier.Verdict v = Verifier.score(spec_, before, after, answerText());
+        Verifier.Verdict v;
+        try (Scorer scorer = new Scorer(rt)) {
+            v = scorer.score(spec_, before, after, answerText());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -93,7 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
             out.println(Json.write(o));
         } else {
             out.printf("%s task %d: %s (%d of %d checks passed)%n", rt.world.scenario(), task, v.complete() ? "COMPLETE" : "NOT COMPLETE", v.passed(), v.checks().size());
-            for (Verifier.CheckResult c : v.checks()) out.printf("  %s %-6s %s  [%s]%n", c.passed() ? "pass" : "FAIL", c.kind(), c.message(), c.detail());
+            for (Verifier.CheckResult c : v.checks()) out.printf("  %s %-9s %s  [%s]%n", c.passed() ? "pass" : "FAIL", c.kind(), c.message(), c.detail());
         }
         out.flush();
         return v.complete() ? 0 : 1;

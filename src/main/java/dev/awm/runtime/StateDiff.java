@@ -16,9 +16,17 @@ import org.sqlite.SQLiteConnection;
  */
 public record StateDiff(Map<String, TableDiff> tables) {
 
-    public record TableDiff(List<Map<String, Object>> inserted, List<Map<String, Object>> deleted, List<Update> updated) {
+    /** @param key the columns rows are matched by (the primary key, or {@code rowid}) */
+    public record TableDiff(List<String> key, List<Map<String, Object>> inserted, List<Map<String, Object>> deleted, List<Update> updated) {
         public boolean isEmpty() {
             return inserted.isEmpty() && deleted.isEmpty() && updated.isEmpty();
+        }
+
+        /** The key of {@code row} (a row of this table), {@code column -> value}. */
+        public Map<String, Object> keyOf(Map<String, Object> row) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            for (String col : key) k.put(col, row.get(col));
+            return k;
         }
     }
 
@@ -47,13 +55,7 @@ public record StateDiff(Map<String, TableDiff> tables) {
         ReadBudget read = new ReadBudget(8L * (before.length + after.length) + 1_000_000);
         try (SQLiteConnection db = Sqlite.openPair(before, after)) {
             Sqlite.interruptAfter(db, () -> time.deadlineNanos);
-            Map<String, TableDiff> out = new LinkedHashMap<>();
-            for (String table : StateHash.tables(db)) {
-                time.check();
-                TableDiff d = diff(db, table, read);
-                if (!d.isEmpty()) out.put(table, d);
-            }
-            return new StateDiff(out);
+            return of(db, before, after, read, time);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot diff the two states: " + Sqlite.message(time.rethrow(e)), e);
         } catch (ReadBudget.Exceeded e) {
@@ -61,15 +63,45 @@ public record StateDiff(Map<String, TableDiff> tables) {
         }
     }
 
-    private static TableDiff diff(SQLiteConnection db, String table, ReadBudget read) throws SQLException {
-        String quoted = "\"" + table.replace("\"", "\"\"") + "\"";
+    /**
+     * The diff from {@code before} to {@code after}, read through {@code pair}, a connection made by {@link
+     * Sqlite#openPair} from those two images. Tables whose pages are the same in both images are skipped unread: a
+     * diff costs about the tables that changed, not the whole database.
+     */
+    public static StateDiff of(SQLiteConnection pair, byte[] before, byte[] after) throws SQLException {
+        return of(pair, before, after, new ReadBudget(8L * (before.length + after.length) + 1_000_000), null);
+    }
+
+    private static StateDiff of(SQLiteConnection pair, byte[] before, byte[] after, ReadBudget read, TimeBudget time) throws SQLException {
+        String master = "sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name";
+        Map<String, Map<String, Object>> initial = new LinkedHashMap<>();
+        for (Map<String, Object> t : Sqlite.query(pair, "SELECT name, rootpage, sql FROM initial." + master)) initial.put((String) t.get("name"), t);
+        Map<String, TableDiff> out = new LinkedHashMap<>();
+        for (Map<String, Object> t : Sqlite.query(pair, "SELECT name, rootpage, sql FROM main." + master)) {
+            if (time != null) time.check();
+            String table = (String) t.get("name");
+            Map<String, Object> was = initial.get(table);
+            boolean sameTable = was != null && Objects.equals(was.get("rootpage"), t.get("rootpage")) && Objects.equals(was.get("sql"), t.get("sql"));
+            if (sameTable && t.get("rootpage") instanceof Number root && BtreePages.same(before, after, root.longValue())) continue;
+            TableDiff d = diff(pair, table, key(pair, table), was != null, read);
+            if (!d.isEmpty()) out.put(table, d);
+        }
+        return new StateDiff(out);
+    }
+
+    /** The primary key's columns, or {@code rowid} where the table has none. */
+    private static List<String> key(SQLiteConnection db, String table) throws SQLException {
         List<String> key = new ArrayList<>();
-        for (Map<String, Object> col : Sqlite.query(db, "PRAGMA main.table_info(" + quoted + ")")) {
+        for (Map<String, Object> col : Sqlite.query(db, "PRAGMA main.table_info(" + quote(table) + ")")) {
             if (((Number) col.get("pk")).intValue() > 0) key.add((String) col.get("name"));
         }
-        boolean hasInitial = !Sqlite.query(db, "SELECT 1 FROM initial.sqlite_master WHERE type = 'table' AND name = '" + table.replace("'", "''") + "'").isEmpty();
-        String select = key.isEmpty() ? "SELECT rowid AS \"rowid\", * FROM " : "SELECT * FROM ";
         if (key.isEmpty()) key.add("rowid");
+        return key;
+    }
+
+    private static TableDiff diff(SQLiteConnection db, String table, List<String> key, boolean hasInitial, ReadBudget read) throws SQLException {
+        String quoted = quote(table);
+        String select = key.equals(List.of("rowid")) ? "SELECT rowid AS \"rowid\", * FROM " : "SELECT * FROM ";
         Map<List<Object>, Map<String, Object>> before = byKey(hasInitial ? rows(db, select + "initial." + quoted, read) : List.of(), key);
         Map<List<Object>, Map<String, Object>> after = byKey(rows(db, select + "main." + quoted, read), key);
         List<Map<String, Object>> inserted = new ArrayList<>(), deleted = new ArrayList<>();
@@ -94,7 +126,11 @@ public record StateDiff(Map<String, TableDiff> tables) {
         for (Map.Entry<List<Object>, Map<String, Object>> e : before.entrySet()) {
             if (!after.containsKey(e.getKey())) deleted.add(e.getValue());
         }
-        return new TableDiff(inserted, deleted, updated);
+        return new TableDiff(List.copyOf(key), inserted, deleted, updated);
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private static List<Map<String, Object>> rows(SQLiteConnection db, String sql, ReadBudget read) throws SQLException {

@@ -6,9 +6,19 @@ import tools.jackson.databind.JsonNode;
 /**
  * A task's verifier and reference solution (one line of gen_verifier.jsonl), and the near misses its verifier must
  * reject: plausible wrong ways to do the task (the wrong record, half the work, collateral damage, a wrong answer).
+ *
+ * @param unchangedExcept the tables an episode may change (null: the tables the reference solution changes); see
+ *     docs/world-format.md, "Footprint"
+ * @param anyRows tables of the footprint in which any row may change (several valid paths inside one table)
+ * @param awmVerifierNote for an imported world, why AWM's own Python verifier disagrees with this one, or null
  */
-public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, Solution solution,
-        List<NearMiss> nearMisses) {
+public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, List<String> anyRows,
+        Solution solution, List<NearMiss> nearMisses, String awmVerifierNote) {
+
+    public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, Solution solution,
+            List<NearMiss> nearMisses) {
+        this(index, task, checks, answerChecks, unchangedExcept, List.of(), solution, nearMisses, null);
+    }
 
     public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, Solution solution, List<NearMiss> nearMisses) {
         this(index, task, checks, answerChecks, null, solution, nearMisses);
@@ -20,9 +30,14 @@ public record TaskSpec(int index, String task, List<Check> checks, List<Check> a
 
     /**
      * A SELECT over {@code main} (final state) and {@code initial}; see docs/world-format.md for how it passes. For an
-     * answer check, {@code match} says which of the values it reads the answer must name.
+     * answer check, {@code match} says which of the values it reads the answer must name, and {@code candidates} (a
+     * SELECT, or null) the values it picks from: the answer may name no candidate but the expected ones.
      */
-    public record Check(String sql, String message, Match match) {
+    public record Check(String sql, String message, Match match, String candidates) {
+        public Check(String sql, String message, Match match) {
+            this(sql, message, match, null);
+        }
+
         public Check(String sql, String message) {
             this(sql, message, Match.ALL);
         }

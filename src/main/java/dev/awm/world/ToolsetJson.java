@@ -83,8 +83,16 @@ final class ToolsetJson {
         for (JsonNode m : line.path("near_misses")) {
             misses.add(new TaskSpec.NearMiss(m.path("why").asString("near miss " + (misses.size() + 1)), calls(m.path("calls")), m.path("answer").asString("")));
         }
+        for (String list : List.of("unchanged_except", "any_rows")) {
+            if (verifier.has(list) && !verifier.get(list).isArray()) problems.add(at + ": \"" + list + "\" must be an array of table names, such as [\"orders\"]");
+        }
+        for (JsonNode c : verifier.path("answer")) {
+            if (c.has("candidates") && !c.get("candidates").isString()) problems.add(at + ": an answer check's \"candidates\" must be a SELECT statement (a string)");
+        }
         List<String> unchangedExcept = verifier.has("unchanged_except") ? WorldFiles.strings(verifier.get("unchanged_except")) : null;
-        return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, unchangedExcept, solution, List.copyOf(misses)));
+        List<String> anyRows = verifier.has("any_rows") ? WorldFiles.strings(verifier.get("any_rows")) : List.of();
+        return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, unchangedExcept, anyRows, solution,
+                List.copyOf(misses), line.path("awm_verifier_note").asString(null)));
     }
 
     private static List<TaskSpec.Call> calls(JsonNode array) {
@@ -103,7 +111,7 @@ final class ToolsetJson {
             else {
                 TaskSpec.Match match = c.path("absent").asBoolean(false) ? TaskSpec.Match.NONE
                         : c.path("any").asBoolean(false) ? TaskSpec.Match.ANY_PER_ROW : TaskSpec.Match.ALL;
-                out.add(new TaskSpec.Check(c.path("sql").asString(""), c.path("message").asString(c.path("sql").asString("")), match));
+                out.add(new TaskSpec.Check(c.path("sql").asString(""), c.path("message").asString(c.path("sql").asString("")), match, c.path("candidates").asString(null)));
             }
         }
         return List.copyOf(out);

@@ -96,7 +96,7 @@ class AgentTest extends ShopEpisodes {
         assertThat(trajectory.path("messages")).hasSize(9);
         JsonNode result = WorldFiles.JSON.readTree(Files.readString(dir.resolve("result.json")));
         assertThat(result.path("reward").asDouble()).isEqualTo(1.0);
-        assertThat(result.path("components").path("checks_passed").asInt()).isEqualTo(2);
+        assertThat(result.path("components").path("checks_passed").asInt()).isEqualTo(3);
     }
 
     @Test

@@ -46,7 +46,7 @@ class JudgeTest extends ShopEpisodes {
         String input = asked.lastUser();
         JsonNode payload = WorldFiles.JSON.readTree(input.substring(input.indexOf("```json\n") + 8, input.indexOf("\n```", input.indexOf("```json\n"))));
         assertThat(payload.path("task").asString()).isEqualTo("What is the price of the cheapest product in stock?");
-        assertThat(payload.path("code_checks")).hasSize(2);
+        assertThat(payload.path("code_checks")).hasSize(3);
         assertThat(payload.path("database_changes").isObject()).isTrue();
         assertThat(payload.path("trajectory")).hasSize(3);
         assertThat(payload.path("trajectory").get(1).path("calls").get(0).path("result").asString()).contains("Blue Mug");

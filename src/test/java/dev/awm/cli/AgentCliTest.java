@@ -43,7 +43,7 @@ class AgentCliTest {
         assertThat(r.out()).contains("Task (tiny_shop #0): Put 2 Blue Mugs in my cart.").contains("awm style")
                 .contains("-> list_tools").contains("<- Available MCP Tools (4 tools)").contains("-> search_products {\"query\":\"Blue Mug\"}")
                 .contains("-> add_to_cart").contains("answer: Added 2 Blue Mugs.")
-                .contains("Verdict: COMPLETE, reward 1.0 (2 of 2 checks passed)").contains("awm verify " + dir);
+                .contains("Verdict: COMPLETE, reward 1.0 (3 of 3 checks passed)").contains("awm verify " + dir);
 
         CliTest.Run verified = CliTest.run("verify", dir.toString(), "--dir", "src/test/resources/worlds");
         assertThat(verified.exit()).as(verified.err()).isZero();

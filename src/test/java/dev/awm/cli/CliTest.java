@@ -58,7 +58,7 @@ class CliTest {
     void checkExitsZeroOnlyWhenEveryWorldPasses() {
         Run ok = run("check", "--dir", "src/test/resources/worlds");
         assertThat(ok.exit()).isZero();
-        assertThat(ok.out()).containsPattern("tiny_shop\\s+3\\s+4\\s+2\\s+2/2\\s+0\\s+4/4\\s+0\\s+ok");
+        assertThat(ok.out()).containsPattern("tiny_shop\\s+3\\s+4\\s+2\\s+2/2\\s+0\\s+5/5\\s+3/3\\s+1\\s+3/3\\s+0\\s+ok");
         Run missing = run("check", "--dir", "src/test/resources/worlds", "--world", "nope");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no world named 'nope'").contains("tiny_shop");
@@ -107,11 +107,28 @@ class CliTest {
     }
 
     @Test
+    void checkPrintsFootprintsWhenVerboseAndEverythingAsJson() {
+        Run verbose = run("check", "--dir", "src/test/resources/worlds", "-v");
+        assertThat(verbose.out()).contains("task 0 footprint: cart_items(rows)", "task 1 footprint: nothing may change",
+                "task 1 probes: 2 run, 1 rejected, 0 paid, 1 refused by the tool, 0 changed nothing; padding: 3/3 rejected");
+        Run json = run("check", "--dir", "src/test/resources/worlds", "--json");
+        assertThat(json.exit()).isZero();
+        var shop = Json.parse(json.out()).path("worlds").get(0);
+        assertThat(shop.path("world").asString()).isEqualTo("tiny_shop");
+        assertThat(shop.path("probes").path("rejected").asInt()).isEqualTo(3);
+        assertThat(shop.path("probes").path("inconclusive").asInt()).isEqualTo(1);
+        assertThat(shop.path("padding_probes").path("rejected").asInt()).isEqualTo(3);
+        assertThat(shop.path("task_results").get(0).path("footprint").path("cart_items").asString()).isEqualTo("rows");
+        assertThat(shop.path("task_results").get(1).path("near_misses").path("rejected").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void demoSolvesEveryTaskThroughMcpAndSaysHowToConnectAnAgent() {
         Run r = run("demo", "--dir", "src/test/resources/worlds");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).containsPattern("tiny_shop\\s+3\\s+6\\s+4\\s+2\\s+2/2\\s+0\\s+4/4\\s+\\d+\\s+ok");
-        assertThat(r.out()).contains("2 of 2 tasks solved through MCP by their reference solutions, 0 passed by doing nothing, 4 of 4 near misses rejected").contains("awm env start --world tiny_shop");
+        assertThat(r.out()).containsPattern("tiny_shop\\s+3\\s+6\\s+4\\s+2\\s+2/2\\s+0\\s+5/5\\s+3/3\\s+3/3\\s+\\d+\\s+ok");
+        assertThat(r.out()).contains("2 of 2 tasks solved through MCP by their reference solutions, 0 passed by doing nothing, 5 of 5 near misses, 3 of 3 collateral probes"
+                + " and 3 of 3 padding probes rejected").contains("awm env start --world tiny_shop");
     }
 
     @Test
@@ -125,7 +142,7 @@ class CliTest {
         String[] base = {"verify", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--final", fin.toString()};
         Run done = run(concat(base, "--task", "0"));
         assertThat(done.exit()).isZero();
-        assertThat(done.out()).contains("tiny_shop task 0: COMPLETE (2 of 2 checks passed)");
+        assertThat(done.out()).contains("tiny_shop task 0: COMPLETE (3 of 3 checks passed)");
         Run notDone = run(concat(base, "--task", "1", "--answer", "The Red Mug, $9.00", "--json"));
         assertThat(notDone.exit()).isEqualTo(1);
         assertThat(Json.parse(notDone.out()).path("fraction_passed").asDouble()).isEqualTo(0.0);

@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -156,11 +157,13 @@ class PythonVerifierSandboxTest {
     void withTheSandboxAwmCheckRunsThemBesideItsOwn() {
         PythonVerifier.Sandbox sandbox = sandboxOrSkip();
         WorldCheck.Report r = WorldCheck.run(WorldRuntime.load(TestWorlds.awm1k("e_commerce_33")), sandbox);
-        // AWM's own verifiers for tasks 1 and 2 accept our reference solutions; its task 0 verifier accepts nothing
-        // (it wants the top-rated headphones overall, which cost over the task's $200 limit).
-        assertThat(r.awmPythonNotes()).hasSize(3);
-        assertThat(r.awmPythonNotes().get(1)).isEqualTo("task 1: AWM's Python verifier says complete for the reference solution and others for doing nothing (agrees)");
-        assertThat(r.awmPythonNotes().get(2)).endsWith("(agrees)");
-        assertThat(r.awmPythonNotes().get(0)).contains("says others for the reference solution");
+        // AWM's own verifiers for tasks 1 and 2 accept our reference solutions (and some near misses too); its task 0
+        // verifier accepts nothing (it wants the top-rated headphones overall, which cost over the task's $200 limit).
+        List<String> notes = r.awmPythonNotes();
+        assertThat(notes).hasSize(3);
+        assertThat(notes.get(0)).startsWith("task 0: AWM's Python verifier says others for the reference solution and others for doing nothing"
+                + " (disagrees: it accepts none of the 6 episodes it was shown").contains("Why: AWM's verifier reads 'the top-rated item under $200'");
+        assertThat(notes.get(1)).startsWith("task 1: AWM's Python verifier says complete for the reference solution and others for doing nothing (agrees on those, but it also pays near miss");
+        assertThat(notes.get(2)).endsWith("which this verifier rejects: AWM's is laxer)");
     }
 }

@@ -1,0 +1,143 @@
+package dev.awm.verify;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An agent's final answer, read the way a person would: where a database value is named in it. Text matches as
+ * {@link #normalize} reads it (case, white space and typography aside); a number matches in its plain and 2-decimal
+ * forms, with thousands separators, and written in words ("eighty-five dollars"), but never as a fragment of a longer
+ * number (12 is not in 120 or 3.12).
+ */
+final class AnswerText {
+
+    /** Where a value is named: {@code [start, end)} of the answer. */
+    record Span(int start, int end) {
+        /** True when {@code other} covers this span and is longer: "Mug" inside "Blue Mug". */
+        boolean within(Span other) {
+            return other.start <= start && end <= other.end && other.end - other.start > end - start;
+        }
+    }
+
+    private final String lower;
+    /** {@code lower} without thousands separators, and where each of its characters is in {@code lower}. */
+    private final String plain;
+    private final int[] plainAt;
+    private final List<NumberWords.Phrase> numberWords;
+
+    AnswerText(String answer) {
+        this.lower = normalize(answer == null ? "" : answer);
+        StringBuilder p = new StringBuilder(lower.length());
+        int[] at = new int[lower.length() + 1];
+        for (int i = 0; i < lower.length(); i++) {
+            if (lower.charAt(i) == ',' && thousandsSeparator(i)) continue;
+            at[p.length()] = i;
+            p.append(lower.charAt(i));
+        }
+        at[p.length()] = lower.length();
+        this.plain = p.toString();
+        this.plainAt = at;
+        this.numberWords = NumberWords.find(lower);
+    }
+
+    /** "1,250" and "1,234,567" but not "3,4" or "12,50". */
+    private boolean thousandsSeparator(int i) {
+        if (i == 0 || !Character.isDigit(lower.charAt(i - 1))) return false;
+        int digits = 0;
+        while (i + 1 + digits < lower.length() && Character.isDigit(lower.charAt(i + 1 + digits))) digits++;
+        return digits == 3;
+    }
+
+    boolean names(Object value) {
+        return !find(value).isEmpty();
+    }
+
+    /** Every place the answer names {@code value}. NULL and blank text are never named. */
+    List<Span> find(Object value) {
+        List<Span> spans = new ArrayList<>();
+        if (value == null || value.toString().isBlank()) return spans;
+        if (value instanceof Number n) {
+            for (String form : forms(value)) {
+                for (int i = plain.indexOf(form); i >= 0; i = plain.indexOf(form, i + 1)) {
+                    if (standalone(i, i + form.length())) spans.add(new Span(plainAt[i], plainAt[i + form.length() - 1] + 1));
+                }
+            }
+            BigDecimal exact = rounded(n);
+            for (NumberWords.Phrase w : numberWords) {
+                if (w.value().compareTo(exact) == 0) spans.add(new Span(w.start(), w.end()));
+            }
+        } else {
+            String f = normalize(value.toString());
+            for (int i = lower.indexOf(f); i >= 0; i = lower.indexOf(f, i + 1)) spans.add(new Span(i, i + f.length()));
+        }
+        return spans;
+    }
+
+    /**
+     * Text as a reader sees it: compatibility forms folded (NFKC), invisible format characters (zero-width spaces)
+     * dropped, typographic quotes and dashes made plain, runs of white space made one space, lower case. Without it an
+     * answer could name a candidate so that a person reads it and the check does not (a zero-width space inside "Teapot").
+     */
+    static String normalize(String text) {
+        String n = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        StringBuilder out = new StringBuilder(n.length());
+        boolean space = false;
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (Character.getType(c) == Character.FORMAT) continue;
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                space = true;
+                continue;
+            }
+            if (space && !out.isEmpty()) out.append(' ');
+            space = false;
+            out.append(switch (c) {
+                case '\u2018', '\u2019', '\u201B', '\u2032' -> '\'';
+                case '\u201C', '\u201D', '\u2033' -> '"';
+                case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212' -> '-';
+                default -> c;
+            });
+        }
+        return out.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** A number must not be a fragment of a longer one. */
+    private boolean standalone(int start, int end) {
+        boolean before = start > 0 && (Character.isDigit(plain.charAt(start - 1)) || (plain.charAt(start - 1) == '.' && start > 1 && Character.isDigit(plain.charAt(start - 2))));
+        boolean after = end < plain.length() && (Character.isDigit(plain.charAt(end)) || (plain.charAt(end) == '.' && end + 1 < plain.length() && Character.isDigit(plain.charAt(end + 1))));
+        return !before && !after;
+    }
+
+    static BigDecimal rounded(Number n) {
+        BigDecimal d = n instanceof Long || n instanceof Integer ? BigDecimal.valueOf(n.longValue()) : BigDecimal.valueOf(n.doubleValue());
+        return d.setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** The ways a value is written: text as it is; numbers plain and with two decimals. */
+    static List<String> forms(Object v) {
+        if (v instanceof Long || v instanceof Integer) return List.of(v.toString());
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            List<String> forms = new ArrayList<>();
+            forms.add(String.format(Locale.ROOT, "%.2f", d));
+            if (d == Math.rint(d)) forms.add(String.valueOf((long) d));
+            forms.add(rounded(n).stripTrailingZeros().toPlainString());
+            return forms;
+        }
+        return List.of(v.toString().strip());
+    }
+
+    static String show(Object v) {
+        return forms(v).get(0);
+    }
+
+    /** Two database values that name the same thing: equal numbers (to the cent), or equal text ignoring case. */
+    static boolean same(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) return rounded(x).compareTo(rounded(y)) == 0;
+        return a != null && b != null && normalize(show(a)).equals(normalize(show(b)));
+    }
+}
