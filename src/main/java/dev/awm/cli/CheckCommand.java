@@ -48,7 +48,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<World> worlds = options.load();
         PythonVerifier.Sandbox python = runPython ? PythonVerifier.sandbox() : null;
-        if (!json) out.printf("%-26s %6s %5s %5s %6s %10s %11s %9s %8s %8s %6s%n", "world", "tables", "tools", "tasks", "solved", "by-nothing", "near-misses", "probes", "inconcl.", "padding", "errors");
+        if (!json) out.printf("%-26s %6s %5s %5s %6s %10s %11s %12s %9s %8s %8s %6s%n", "world", "tables", "tools", "tasks", "solved", "by-nothing", "near-misses", "alternatives", "probes", "inconcl.", "padding", "errors");
         boolean failed = false;
         int skipped = 0;
         List<Object> reports = new ArrayList<>();
@@ -57,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
                 skipped++;
                 String why = w.problems().isEmpty() ? "" : w.problems().get(0);
                 if (json) reports.add(fields("world", w.scenario(), "skipped", why));
-                else out.printf("%-26s %6d %5d %5d %6s %10s %11s %9s %8s %8s %6s  skipped: %s%n", w.scenario(), w.tables().size(), w.toolCount(), w.tasks().size(), "-", "-", "-", "-", "-", "-", "-", why);
+                else out.printf("%-26s %6d %5d %5d %6s %10s %11s %12s %9s %8s %8s %6s  skipped: %s%n", w.scenario(), w.tables().size(), w.toolCount(), w.tasks().size(), "-", "-", "-", "-", "-", "-", "-", "-", why);
                 continue;
             }
             WorldCheck.Report r = WorldCheck.run(WorldRuntime.load(w), python);
@@ -67,8 +67,8 @@ final class CheckCommand implements Callable<Integer> {
                 continue;
             }
             WorldCheck.Probes p = r.probes();
-            out.printf("%-26s %6d %5d %5d %6s %10d %11s %9s %8d %8s %6d  %s%n", r.world(), r.tables(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(), r.passedByNothing(),
-                    r.nearMissesRejected() + "/" + r.nearMisses(), p.rejected() + "/" + (p.rejected() + p.paid()), p.inconclusive(),
+            out.printf("%-26s %6d %5d %5d %6s %10d %11s %12s %9s %8d %8s %6d  %s%n", r.world(), r.tables(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(), r.passedByNothing(),
+                    r.nearMissesRejected() + "/" + r.nearMisses(), r.alternativesPaid() + "/" + r.alternatives(), p.rejected() + "/" + (p.rejected() + p.paid()), p.inconclusive(),
                     r.padding().rejected() + "/" + r.padding().run(), r.errors().size(), r.ok() ? "ok" : "FAILED");
             for (String e : r.errors()) out.println("    - " + e);
             for (String n : r.awmPythonNotes()) out.println("    note: " + n);
@@ -101,6 +101,7 @@ final class CheckCommand implements Callable<Integer> {
         o.put("solved", r.solved());
         o.put("passed_by_nothing", r.passedByNothing());
         o.put("near_misses", fields("run", r.nearMisses(), "rejected", r.nearMissesRejected()));
+        o.put("alternatives", fields("run", r.alternatives(), "paid", r.alternativesPaid()));
         o.put("probes", probes(r.probes()));
         o.put("padding_probes", fields("run", r.padding().run(), "rejected", r.padding().rejected()));
         o.put("errors", r.errors());
@@ -112,6 +113,7 @@ final class CheckCommand implements Callable<Integer> {
             m.put("solved", t.solved());
             m.put("passed_by_nothing", t.passedByNothing());
             m.put("near_misses", fields("run", t.nearMisses(), "rejected", t.nearMissesRejected()));
+            m.put("alternatives", fields("run", t.alternatives(), "paid", t.alternativesPaid()));
             if (t.footprint() != null) {
                 Map<String, String> footprint = new LinkedHashMap<>();
                 t.footprint().tables().forEach((table, rule) -> footprint.put(table, rule.kind().name().toLowerCase(java.util.Locale.ROOT)));

@@ -46,9 +46,9 @@ final class DemoCommand implements Callable<Integer> {
         http.start();
         String base = "http://127.0.0.1:" + http.port();
         out.printf("Serving %d worlds over MCP at %s/worlds/{world}/mcp (loaded in %d ms)%n%n", runtimes.size(), base, (System.nanoTime() - start) / 1_000_000);
-        out.printf("%-22s %6s %6s %5s %5s %8s %10s %11s %9s %8s %7s  %s%n", "world", "tables", "rows", "tools", "tasks", "solved", "by-nothing", "near-misses", "probes", "padding", "ms", "result");
+        out.printf("%-22s %6s %6s %5s %5s %8s %10s %11s %12s %9s %8s %7s  %s%n", "world", "tables", "rows", "tools", "tasks", "solved", "by-nothing", "near-misses", "alternatives", "probes", "padding", "ms", "result");
         out.flush();
-        int failed = 0, tasks = 0, solved = 0, nothing = 0, misses = 0, rejected = 0, probes = 0, probesRejected = 0, padding = 0, paddingRejected = 0;
+        int failed = 0, tasks = 0, solved = 0, nothing = 0, misses = 0, rejected = 0, probes = 0, probesRejected = 0, padding = 0, paddingRejected = 0, alternatives = 0, alternativesPaid = 0;
         try {
             for (WorldRuntime rt : runtimes) {
                 long t0 = System.nanoTime();
@@ -64,14 +64,16 @@ final class DemoCommand implements Callable<Integer> {
                 nothing += r.passedByNothing();
                 misses += r.nearMisses();
                 rejected += r.nearMissesRejected();
+                alternatives += r.alternatives();
+                alternativesPaid += r.alternativesPaid();
                 WorldCheck.Probes p = r.probes();
                 probes += p.run() - p.inconclusive();
                 probesRejected += p.rejected();
                 padding += r.padding().run();
                 paddingRejected += r.padding().rejected();
                 if (!r.ok()) failed++;
-                out.printf("%-22s %6d %6d %5d %5d %8s %10d %11s %9s %8s %7d  %s%n", r.world(), r.tables(), r.seedRows(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(),
-                        r.passedByNothing(), r.nearMissesRejected() + "/" + r.nearMisses(), p.rejected() + "/" + (p.run() - p.inconclusive()),
+                out.printf("%-22s %6d %6d %5d %5d %8s %10d %11s %12s %9s %8s %7d  %s%n", r.world(), r.tables(), r.seedRows(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(),
+                        r.passedByNothing(), r.nearMissesRejected() + "/" + r.nearMisses(), r.alternativesPaid() + "/" + r.alternatives(), p.rejected() + "/" + (p.run() - p.inconclusive()),
                         r.padding().rejected() + "/" + r.padding().run(), (System.nanoTime() - t0) / 1_000_000, r.ok() ? "ok" : "FAILED");
                 for (String e : r.errors()) out.println("    - " + e);
                 out.flush();
@@ -81,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
             http.close();
         }
         out.printf("%n%d of %d tasks solved through MCP by their reference solutions, %d passed by doing nothing, %d of %d near misses, %d of %d collateral probes"
-                + " and %d of %d padding probes rejected%s. %.1f s in all.%n", solved, tasks, nothing, rejected, misses, probesRejected, probes, paddingRejected, padding,
+                + " and %d of %d padding probes rejected, %d of %d alternative solutions paid%s. %.1f s in all.%n", solved, tasks, nothing, rejected, misses, probesRejected, probes, paddingRejected, padding, alternativesPaid, alternatives,
                 failed == 0 ? "" : " (" + failed + " world(s) FAILED)", (System.nanoTime() - start) / 1e9);
         out.printf("%nPoint your own agent at a world:%n  ./awm env start --world %s --port 8001     # then connect an MCP client to http://127.0.0.1:8001/mcp%n",
                 runtimes.get(0).world.scenario());

@@ -54,11 +54,13 @@ public final class WorldCheck {
      * @param footprint what an episode of the task may change; null when the task has no verifier
      * @param awmPython what AWM's own Python verifier says, and why it disagrees where it does; null when there is none
      */
-    public record TaskOutcome(int task, boolean solved, boolean passedByNothing, int nearMisses, int nearMissesRejected, Footprint footprint,
-            Probes probes, Padding padding, List<String> errors, String awmPython) {}
+    public record TaskOutcome(int task, boolean solved, boolean passedByNothing, int nearMisses, int nearMissesRejected, int alternatives,
+            int alternativesPaid, Footprint footprint, Probes probes, Padding padding, List<String> errors, String awmPython) {}
 
+    /** @param alternatives other correct ways to do the tasks, of which {@code alternativesPaid} the verifiers pay (all, when right) */
     public record Report(String world, int tables, int seedRows, int tools, int tasks, int solved, int passedByNothing,
-            int nearMisses, int nearMissesRejected, Probes probes, Padding padding, List<String> errors, List<TaskOutcome> outcomes) {
+            int nearMisses, int nearMissesRejected, int alternatives, int alternativesPaid, Probes probes, Padding padding, List<String> errors,
+            List<TaskOutcome> outcomes) {
 
         /** What AWM's Python verifiers (imported worlds only) say, task by task: information, not a failure. */
         public List<String> awmPythonNotes() {
@@ -70,7 +72,7 @@ public final class WorldCheck {
         }
 
         public boolean ok() {
-            return errors.isEmpty() && tasks > 0 && solved == tasks && passedByNothing == 0 && nearMissesRejected == nearMisses && probes.paid() == 0
+            return errors.isEmpty() && tasks > 0 && solved == tasks && passedByNothing == 0 && nearMissesRejected == nearMisses && alternativesPaid == alternatives && probes.paid() == 0
                     && padding.rejected() == padding.run();
         }
     }
@@ -99,7 +101,7 @@ public final class WorldCheck {
         List<String> errors = new ArrayList<>(rt.problems());
         if (rt.buildProblems().isEmpty()) errors.addAll(staticProblems(rt));
         List<TaskOutcome> outcomes = new ArrayList<>();
-        int solved = 0, nothing = 0, misses = 0, rejected = 0;
+        int solved = 0, nothing = 0, misses = 0, rejected = 0, alternatives = 0, alternativesPaid = 0;
         Probes probes = Probes.NONE;
         Padding padding = Padding.NONE;
         if (rt.servable()) {
@@ -107,20 +109,22 @@ public final class WorldCheck {
                 CollateralProbes collateral = CollateralProbes.plan(rt);
                 for (int i = 0; i < w.tasks().size(); i++) {
                     TaskSpec spec = w.verifier(i).orElse(null);
-                    TaskOutcome o = spec == null ? new TaskOutcome(i, false, false, 0, 0, null, Probes.NONE, Padding.NONE, List.of("no verifier"), null)
+                    TaskOutcome o = spec == null ? new TaskOutcome(i, false, false, 0, 0, 0, 0, null, Probes.NONE, Padding.NONE, List.of("no verifier"), null)
                             : checkTask(rt, scorer, collateral, spec, callerFor, python);
                     outcomes.add(o);
                     if (o.solved()) solved++;
                     if (o.passedByNothing()) nothing++;
                     misses += o.nearMisses();
                     rejected += o.nearMissesRejected();
+                    alternatives += o.alternatives();
+                    alternativesPaid += o.alternativesPaid();
                     probes = probes.plus(o.probes());
                     padding = padding.plus(o.padding());
                     for (String e : o.errors()) errors.add("task " + i + ": " + e);
                 }
             }
         }
-        return new Report(w.scenario(), w.tables().size(), w.seedRowCount(), w.toolCount(), w.tasks().size(), solved, nothing, misses, rejected,
+        return new Report(w.scenario(), w.tables().size(), w.seedRowCount(), w.toolCount(), w.tasks().size(), solved, nothing, misses, rejected, alternatives, alternativesPaid,
                 probes, padding, List.copyOf(errors), List.copyOf(outcomes));
     }
 
@@ -172,7 +176,20 @@ public final class WorldCheck {
                 errors.add("the near miss '" + miss.why() + "' could not run: " + reason(e));
             }
         }
-        return new TaskOutcome(spec.index(), solved, nothing, spec.nearMisses().size(), rejected, footprint, probes, padding, List.copyOf(errors),
+        int paid = 0;
+        for (TaskSpec.Alternative alt : spec.alternatives()) {
+            try (Instance instance = rt.newInstance()) {
+                List<TaskRun.Step> steps = TaskRun.run(alt.calls(), callerFor.apply(instance), false);
+                Verifier.Verdict v = scorer.score(spec, initial, instance.image(), alt.answer());
+                if (v.complete()) paid++;
+                else errors.add("the alternative '" + alt.why() + "' is a correct episode the verifier refuses: " + failed(v)
+                        + (steps.stream().anyMatch(st -> st.result().error()) ? " (one of its calls failed: " + steps.stream().filter(st -> st.result().error()).findFirst().orElseThrow().result().text() + ")" : "")
+                        + "; widen the footprint (unchanged_except, any_rows) or loosen the check, or drop the alternative if it is not right");
+            } catch (Exception e) {
+                errors.add("the alternative '" + alt.why() + "' could not run: " + reason(e));
+            }
+        }
+        return new TaskOutcome(spec.index(), solved, nothing, spec.nearMisses().size(), rejected, spec.alternatives().size(), paid, footprint, probes, padding, List.copyOf(errors),
                 AwmPythonVerdicts.explain(rt, spec, initial, solvedImage, missImages, python, PYTHON_TIMEOUT));
     }
 

@@ -11,9 +11,15 @@ import tools.jackson.databind.JsonNode;
  *     docs/world-format.md, "Footprint"
  * @param anyRows tables of the footprint in which any row may change (several valid paths inside one table)
  * @param awmVerifierNote for an imported world, why AWM's own Python verifier disagrees with this one, or null
+ * @param alternatives other correct ways to do the task, which the verifier must pay as it pays the solution
  */
 public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, List<String> anyRows,
-        Solution solution, List<NearMiss> nearMisses, String awmVerifierNote) {
+        Solution solution, List<NearMiss> nearMisses, String awmVerifierNote, List<Alternative> alternatives) {
+
+    public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, List<String> anyRows,
+            Solution solution, List<NearMiss> nearMisses, String awmVerifierNote) {
+        this(index, task, checks, answerChecks, unchangedExcept, anyRows, solution, nearMisses, awmVerifierNote, List.of());
+    }
 
     public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, Solution solution,
             List<NearMiss> nearMisses) {
@@ -52,4 +58,11 @@ public record TaskSpec(int index, String task, List<Check> checks, List<Check> a
 
     /** Tool calls and a final answer that look like the task done but are not; {@code why} says what is wrong. */
     public record NearMiss(String why, List<Call> calls, String answer) {}
+
+    /**
+     * Tool calls and a final answer that do the task another way than the reference solution (cancel and rebook
+     * instead of reschedule, say); {@code why} says what makes it right. A verifier that refuses one would punish a
+     * correct episode: the mirror image of a near miss it pays.
+     */
+    public record Alternative(String why, List<Call> calls, String answer) {}
 }

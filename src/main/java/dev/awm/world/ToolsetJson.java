@@ -83,6 +83,10 @@ final class ToolsetJson {
         for (JsonNode m : line.path("near_misses")) {
             misses.add(new TaskSpec.NearMiss(m.path("why").asString("near miss " + (misses.size() + 1)), calls(m.path("calls")), m.path("answer").asString("")));
         }
+        List<TaskSpec.Alternative> alternatives = new ArrayList<>();
+        for (JsonNode m : line.path("alternatives")) {
+            alternatives.add(new TaskSpec.Alternative(m.path("why").asString("alternative " + (alternatives.size() + 1)), calls(m.path("calls")), m.path("answer").asString("")));
+        }
         for (String list : List.of("unchanged_except", "any_rows")) {
             if (verifier.has(list) && !verifier.get(list).isArray()) problems.add(at + ": \"" + list + "\" must be an array of table names, such as [\"orders\"]");
         }
@@ -92,7 +96,7 @@ final class ToolsetJson {
         List<String> unchangedExcept = verifier.has("unchanged_except") ? WorldFiles.strings(verifier.get("unchanged_except")) : null;
         List<String> anyRows = verifier.has("any_rows") ? WorldFiles.strings(verifier.get("any_rows")) : List.of();
         return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, unchangedExcept, anyRows, solution,
-                List.copyOf(misses), line.path("awm_verifier_note").asString(null)));
+                List.copyOf(misses), line.path("awm_verifier_note").asString(null), List.copyOf(alternatives)));
     }
 
     private static List<TaskSpec.Call> calls(JsonNode array) {

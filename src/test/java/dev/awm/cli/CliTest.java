@@ -58,7 +58,7 @@ class CliTest {
     void checkExitsZeroOnlyWhenEveryWorldPasses() {
         Run ok = run("check", "--dir", "src/test/resources/worlds");
         assertThat(ok.exit()).isZero();
-        assertThat(ok.out()).containsPattern("tiny_shop\\s+3\\s+4\\s+2\\s+2/2\\s+0\\s+5/5\\s+3/3\\s+1\\s+3/3\\s+0\\s+ok");
+        assertThat(ok.out()).containsPattern("tiny_shop\\s+3\\s+4\\s+2\\s+2/2\\s+0\\s+5/5\\s+1/1\\s+3/3\\s+1\\s+3/3\\s+0\\s+ok");
         Run missing = run("check", "--dir", "src/test/resources/worlds", "--world", "nope");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no world named 'nope'").contains("tiny_shop");
@@ -126,7 +126,7 @@ class CliTest {
     void demoSolvesEveryTaskThroughMcpAndSaysHowToConnectAnAgent() {
         Run r = run("demo", "--dir", "src/test/resources/worlds");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).containsPattern("tiny_shop\\s+3\\s+6\\s+4\\s+2\\s+2/2\\s+0\\s+5/5\\s+3/3\\s+3/3\\s+\\d+\\s+ok");
+        assertThat(r.out()).containsPattern("tiny_shop\\s+3\\s+6\\s+4\\s+2\\s+2/2\\s+0\\s+5/5\\s+1/1\\s+3/3\\s+3/3\\s+\\d+\\s+ok");
         assertThat(r.out()).contains("2 of 2 tasks solved through MCP by their reference solutions, 0 passed by doing nothing, 5 of 5 near misses, 3 of 3 collateral probes"
                 + " and 3 of 3 padding probes rejected").contains("awm env start --world tiny_shop");
     }

@@ -149,6 +149,8 @@ class VerifierTest {
         assertThat(ok.nearMissesRejected()).isEqualTo(5);
         assertThat(ok.outcomes().get(0).footprint().describe()).isEqualTo("cart_items(rows)");
         assertThat(ok.outcomes().get(1).footprint().describe()).isEqualTo("nothing may change");
+        assertThat(ok.alternatives()).isEqualTo(1);
+        assertThat(ok.alternativesPaid()).as("adding one mug twice is another right way").isEqualTo(1);
 
         World w = TestWorlds.tinyShop();
         TaskSpec lax = new TaskSpec(0, w.tasks().get(0), List.of(new TaskSpec.Check("SELECT COUNT(*) >= 0 FROM main.cart_items", "always true")), List.of(),
@@ -165,5 +167,23 @@ class VerifierTest {
                 .anyMatch(e -> e.startsWith("task 1") && e.contains("reference call 1 (add_to_cart) failed") && e.contains("Only 0 of Red Mug"))
                 .anyMatch(e -> e.startsWith("task 1") && e.contains("near miss 'actually right' passes every check"));
         assertThat(bad.nearMissesRejected()).isZero();
+    }
+
+    @Test
+    void aCorrectAlternativeTheVerifierRefusesFailsTheWorld() {
+        World w = TestWorlds.tinyShop();
+        TaskSpec base = w.verifier(0).orElseThrow();
+        // a second way that is right, and one wrongly called right
+        TaskSpec.Alternative twoSteps = new TaskSpec.Alternative("added one mug, then another", List.of(
+                new TaskSpec.Call("add_to_cart", Json.parse("{\"product_id\": 1}")), new TaskSpec.Call("add_to_cart", Json.parse("{\"product_id\": 1}"))), "Added 2 Blue Mugs.");
+        TaskSpec strict = new TaskSpec(0, base.task(), base.checks(), List.of(), null, List.of(), base.solution(), base.nearMisses(), null, List.of(twoSteps,
+                        new TaskSpec.Alternative("a teapot instead, wrongly called right", List.of(new TaskSpec.Call("add_to_cart", Json.parse("{\"product_id\": 3}"))), "Done.")));
+        World world = new World(w.scenario(), w.name(), w.description(), w.now(), w.tasks(), w.tables(), w.seed(), w.tools(), List.of(strict, w.verifier(1).orElseThrow()),
+                java.util.Map.of(), List.of());
+        WorldCheck.Report r = WorldCheck.run(WorldRuntime.load(world));
+        assertThat(r.alternatives()).isEqualTo(2);
+        assertThat(r.alternativesPaid()).isEqualTo(1);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.errors()).singleElement().asString().startsWith("task 0: the alternative 'a teapot instead, wrongly called right' is a correct episode the verifier refuses: '2 Blue Mugs in the cart'");
     }
 }
