@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One world's tools as an MCP server over Streamable HTTP: a servlet to mount at {@code path}. Each call runs on
@@ -29,7 +30,17 @@ public final class McpEndpoint implements AutoCloseable {
     public final HttpServlet servlet;
     private final McpSyncServer server;
 
+    /** Runs one tool call for an MCP session: on the session's instance, or through an episode that logs it. */
+    @FunctionalInterface
+    public interface SessionTools {
+        ToolResult call(String sessionId, String tool, JsonNode arguments);
+    }
+
     public McpEndpoint(WorldRuntime world, String path, Function<String, Instance> instanceFor) {
+        this(world, path, (session, tool, args) -> instanceFor.apply(session).call(tool, args));
+    }
+
+    public McpEndpoint(WorldRuntime world, String path, SessionTools sessionTools) {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(path)
                 .securityValidator(DefaultServerTransportSecurityValidator.builder()
@@ -39,7 +50,7 @@ public final class McpEndpoint implements AutoCloseable {
         List<McpServerFeatures.SyncToolSpecification> tools = world.tools().stream()
                 .map(t -> McpServerFeatures.SyncToolSpecification.builder()
                         .tool(describe(t))
-                        .callHandler((exchange, request) -> call(instanceFor, exchange, t.tool.name(), request.arguments()))
+                        .callHandler((exchange, request) -> call(sessionTools, exchange, t.tool.name(), request.arguments()))
                         .build())
                 .toList();
         this.servlet = new CleanErrors(transport);
@@ -54,11 +65,10 @@ public final class McpEndpoint implements AutoCloseable {
                 .build();
     }
 
-    private static McpSchema.CallToolResult call(Function<String, Instance> instanceFor, McpSyncServerExchange exchange, String tool, Map<String, Object> args) {
+    private static McpSchema.CallToolResult call(SessionTools sessionTools, McpSyncServerExchange exchange, String tool, Map<String, Object> args) {
         ToolResult r;
         try {
-            Instance instance = instanceFor.apply(exchange.sessionId());
-            r = instance.call(tool, args == null ? null : Json.tree(args));
+            r = sessionTools.call(exchange.sessionId(), tool, args == null ? null : Json.tree(args));
         } catch (RuntimeException e) {
             r = new ToolResult(true, "The server could not run " + tool + ": " + e.getMessage(), null);
         }

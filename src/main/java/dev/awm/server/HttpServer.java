@@ -1,11 +1,19 @@
 package dev.awm.server;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Jetty on virtual threads, bound to one host and port, with servlets mounted at paths. */
@@ -14,6 +22,7 @@ public final class HttpServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ServletContextHandler context = new ServletContextHandler();
+    private boolean webSockets;
 
     public HttpServer(String host, int port) {
         QueuedThreadPool pool = new QueuedThreadPool(256, 8);
@@ -33,6 +42,31 @@ public final class HttpServer implements AutoCloseable {
         ServletHolder holder = new ServletHolder(servlet);
         holder.setAsyncSupported(true);
         context.addServlet(holder, pathSpec);
+        return this;
+    }
+
+    /** Mounts a WebSocket endpoint (Jetty's WebSocket servlet) at {@code pathSpec}. */
+    public HttpServer mountWebSocket(String pathSpec, JettyWebSocketServlet servlet) {
+        if (!webSockets) {
+            JettyWebSocketServletContainerInitializer.configure(context, null);
+            webSockets = true;
+        }
+        return mount(pathSpec, servlet);
+    }
+
+    /** Runs {@code filter} before every servlet, WebSocket upgrades included. */
+    public HttpServer filter(Filter filter) {
+        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        return this;
+    }
+
+    /**
+     * On stop, refuse new connections and requests but let those in flight finish, for at most {@code timeout}. Call
+     * before {@link #start()}.
+     */
+    public HttpServer graceful(Duration timeout) {
+        jetty.setHandler(new GracefulHandler(context));
+        jetty.setStopTimeout(timeout.toMillis());
         return this;
     }
 
