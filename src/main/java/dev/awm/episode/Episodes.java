@@ -82,10 +82,18 @@ public final class Episodes implements AutoCloseable {
                 world.world.scenario() + " has no task " + index + "; its tasks are numbered 0 to " + (n - 1) + " (see awm worlds --world " + world.world.scenario() + " --tasks)"));
     }
 
-    /** A new episode of {@code world} at its initial state with task {@code task} (null: an MCP session without a task). */
+    /** A new episode of {@code world} at its initial state, with its task numbered {@code task}. */
     public Episode create(String world, Integer task, String requestId) {
         WorldRuntime w = world(world);
-        TaskSpec spec = task == null ? null : task(w, task);
+        return open(w, task(w, task), requestId);
+    }
+
+    /** A new episode of {@code world} with no task to score, for a plain MCP session on the world. */
+    public Episode createWithoutTask(String world) {
+        return open(world(world), null, null);
+    }
+
+    private Episode open(WorldRuntime w, TaskSpec spec, String requestId) {
         return created.once(requestId, () -> {
             reserve();
             try {

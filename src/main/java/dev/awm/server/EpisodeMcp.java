@@ -55,7 +55,7 @@ final class EpisodeMcp implements AutoCloseable {
         if (b == null) throw new EpisodeException(EpisodeException.Kind.NOT_FOUND, "this MCP session has no episode any more; initialize a new session");
         Episode e = b.episode;
         if (e == null) {
-            Binding bound = sessions.computeIfPresent(sessionId, (k, old) -> old.episode != null ? old : new Binding(episodes.create(old.world.world.scenario(), null, null), null, 0));
+            Binding bound = sessions.computeIfPresent(sessionId, (k, old) -> old.episode != null ? old : new Binding(episodes.createWithoutTask(old.world.world.scenario()), null, 0));
             if (bound == null) throw new EpisodeException(EpisodeException.Kind.NOT_FOUND, "this MCP session has no episode any more; initialize a new session");
             e = bound.episode;
         }

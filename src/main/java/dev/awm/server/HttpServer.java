@@ -36,6 +36,21 @@ public final class HttpServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setHandler(context);
         jetty.setStopAtShutdown(true);
+        context.setErrorHandler(new PlainErrors());
+    }
+
+    /** Errors Jetty answers itself (a failed upgrade, a bad request line...) as plain JSON: never an exception or a class name. */
+    private static final class PlainErrors extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+        @Override
+        protected boolean generateAcceptableResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                org.eclipse.jetty.util.Callback callback, String contentType, java.util.List<java.nio.charset.Charset> charsets, int code, String message,
+                Throwable cause) {
+            String reason = code >= 500 ? "the server failed to handle the request" : org.eclipse.jetty.http.HttpStatus.getMessage(code);
+            String body = "{\"error\":{\"message\":\"" + reason + "\",\"code\":\"http_" + code + "\"},\"retryable\":" + (code >= 500) + "}";
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, java.nio.ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+            return true;
+        }
     }
 
     public HttpServer mount(String pathSpec, HttpServlet servlet) {
