@@ -66,8 +66,8 @@ final class ServeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         List<WorldRuntime> worlds = new ArrayList<>();
-        for (World w : worlds()) {
-            WorldRuntime rt = WorldRuntime.load(w);
+        for (WorldRuntime rt : worlds().parallelStream().map(WorldRuntime::load).toList()) { // independent worlds load on every core
+            World w = rt.world;
             if (rt.servable()) worlds.add(rt);
             else out.printf("skipping %s: %s%n", w.scenario(), rt.problems().isEmpty() ? "no tools" : rt.problems().get(0) + (rt.problems().size() > 1 ? " (and " + (rt.problems().size() - 1) + " more)" : ""));
         }
@@ -89,7 +89,9 @@ final class ServeCommand implements Callable<Integer> {
 
     private List<World> worlds() {
         Map<String, World> byName = new LinkedHashMap<>();
-        for (World w : WorldFiles.bundled()) byName.put(w.scenario(), w);
+        List<String> bundled = WorldFiles.bundledNames();
+        if (dirs.isEmpty() && only != null && !only.isEmpty() && bundled.containsAll(only)) bundled = only; // read only what is served
+        for (World w : WorldFiles.bundled(bundled)) byName.put(w.scenario(), w);
         for (Path d : dirs) for (World w : WorldFiles.load(d)) byName.put(w.scenario(), w);
         if (only == null || only.isEmpty()) return List.copyOf(byName.values());
         List<World> chosen = new ArrayList<>();

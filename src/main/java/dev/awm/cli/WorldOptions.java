@@ -17,6 +17,9 @@ final class WorldOptions {
     List<String> worlds;
 
     List<World> load() {
+        if (dir == null && worlds != null && !worlds.isEmpty() && WorldFiles.bundledNames().containsAll(worlds)) {
+            return WorldFiles.bundled(WorldFiles.bundledNames().stream().filter(worlds::contains).toList()); // read only those asked for
+        }
         List<World> all = dir == null ? WorldFiles.bundled() : WorldFiles.load(dir);
         if (worlds == null || worlds.isEmpty()) return all;
         for (String w : worlds) {
