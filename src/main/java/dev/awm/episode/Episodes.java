@@ -94,40 +94,36 @@ public final class Episodes implements AutoCloseable {
     }
 
     private Episode open(WorldRuntime w, TaskSpec spec, String requestId) {
-        return created.once(requestId, () -> {
-            reserve();
-            try {
-                Instance instance = w.newInstance();
-                String hash = templateHashes.computeIfAbsent(w.world.scenario(), k -> instance.stateHash());
-                Episode e = new Episode(newId(), w, spec, null, requestId, w.initialImage(), instance, hash, spec == null ? null : scorer(w, spec), stats);
-                live.put(e.id, e);
-                stats.created.increment();
-                return e;
-            } catch (RuntimeException e) {
-                reserved.decrementAndGet();
-                throw e;
-            }
-        });
+        return created.once(requestId, () -> admit(() -> {
+            Instance instance = w.newInstance();
+            String hash = templateHashes.computeIfAbsent(w.world.scenario(), k -> instance.stateHash());
+            return new Episode(newId(), w, spec, null, requestId, w.initialImage(), instance, hash, spec == null ? null : scorer(w, spec), stats);
+        }, stats.created));
     }
 
     /** A new episode from {@code parentId}'s current state, with the same task and the same starting state to be scored against. */
     public Episode fork(String parentId, String requestId) {
         Episode parent = get(parentId);
-        return created.once(requestId, () -> {
-            reserve();
-            try {
-                Instance copy = parent.instance().fork();
-                Episode e = new Episode(newId(), parent.world, parent.task, parent.id, requestId, parent.initial, copy, copy.stateHash(),
-                        parent.task == null ? null : scorer(parent.world, parent.task), stats);
-                live.put(e.id, e);
-                parent.touch();
-                stats.forked.increment();
-                return e;
-            } catch (RuntimeException e) {
-                reserved.decrementAndGet();
-                throw e;
-            }
-        });
+        return created.once(requestId, () -> admit(() -> {
+            Instance copy = parent.instance().fork();
+            parent.touch();
+            return new Episode(newId(), parent.world, parent.task, parent.id, requestId, parent.initial, copy, copy.stateHash(),
+                    parent.task == null ? null : scorer(parent.world, parent.task), stats);
+        }, stats.forked));
+    }
+
+    /** Makes an episode within the limit and makes it live; a failure gives its place back. */
+    private Episode admit(java.util.function.Supplier<Episode> make, java.util.concurrent.atomic.LongAdder counter) {
+        reserve();
+        try {
+            Episode e = make.get();
+            live.put(e.id, e);
+            counter.increment();
+            return e;
+        } catch (RuntimeException e) {
+            reserved.decrementAndGet();
+            throw e;
+        }
     }
 
     private Scoring scorer(WorldRuntime w, TaskSpec spec) {

@@ -12,26 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** awm's control API end to end over real HTTP. */
-class ControlApiTest {
+class ControlApiTest extends ServedTest {
 
-    static Served s;
-    static final TaskSpec TASK = Served.writingTask(Served.BANKING);
-
-    @BeforeAll
-    static void start() {
-        s = Served.basic();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     static String create(int task) throws Exception {
         Served.Reply r = s.post("/v1/episodes", Map.of("world", "banking_1", "task", task));

@@ -15,26 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Each episode as an MCP server, reached by real MCP clients (the MCP Java SDK's, and the official TypeScript SDK's). */
-class EpisodeMcpTest {
+class EpisodeMcpTest extends ServedTest {
 
-    static Served s;
-    static final TaskSpec TASK = Served.writingTask(Served.BANKING);
-
-    @BeforeAll
-    static void start() {
-        s = Served.basic();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     static String create() throws Exception {
         return s.post("/v1/episodes", Map.of("world", "banking_1", "task", TASK.index())).json().path("episode_id").asString();

@@ -5,26 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.awm.world.TaskSpec;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** NeMo Gym's /seed_session, tool routes and /verify over the same episodes. */
-class NemoGymTest {
+class NemoGymTest extends ServedTest {
 
-    static Served s;
-    static final TaskSpec TASK = Served.writingTask(Served.BANKING);
-
-    @BeforeAll
-    static void start() {
-        s = Served.basic();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     /** A NeMo Gym Responses API response whose last message is {@code text}. */
     static Map<String, Object> response(String text) {

@@ -13,26 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** OpenEnv's WebSocket protocol at /ws, with the message shapes and error codes of OpenEnv's own server. */
-class OpenEnvSocketTest {
+class OpenEnvSocketTest extends ServedTest {
 
-    static Served s;
-    static final TaskSpec TASK = Served.writingTask(Served.BANKING);
-
-    @BeforeAll
-    static void start() {
-        s = Served.basic();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     /** A WebSocket client that reads replies one at a time, as OpenEnv's client does. */
     static final class Client implements WebSocket.Listener, AutoCloseable {
@@ -217,6 +203,35 @@ class OpenEnvSocketTest {
             try (Client ok = new Client(guarded, Map.of("Authorization", "Bearer s3cret"))) {
                 assertThat(ok.send(reset(0)).path("type").asString()).isEqualTo("observation");
             }
+        }
+    }
+
+    @Test
+    void healthSchemaAndMetadataAnswerAsOpenEnvServesThem() throws Exception {
+        assertThat(s.get("/health").json().path("status").asString()).isEqualTo("healthy");
+        JsonNode schema = s.get("/schema").json();
+        assertThat(schema.has("action") && schema.has("observation") && schema.has("state")).isTrue();
+        assertThat(schema.path("action").toString()).contains("call_tool").contains("final_answer").contains("list_tools");
+        JsonNode meta = s.get("/metadata").json();
+        assertThat(meta.path("name").asString()).isEqualTo("awm");
+        assertThat(meta.path("description").asString()).contains("banking_1");
+    }
+
+    @Test
+    void mcpMessagesOverTheSocketActOnTheSessionsEpisode() throws Exception {
+        try (Client c = new Client(s)) {
+            c.send(reset(TASK.index()));
+            JsonNode list = c.send(Map.of("type", "mcp", "data", Map.of("jsonrpc", "2.0", "id", 1, "method", "tools/list")));
+            assertThat(list.path("type").asString()).isEqualTo("mcp");
+            assertThat(list.path("data").path("result").path("tools")).hasSize(Served.BANKING.tools().size());
+            TaskSpec.Call first = TASK.solution().calls().get(0);
+            JsonNode call = c.send(Map.of("type", "mcp", "data", Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/call",
+                    "params", Map.of("name", first.tool(), "arguments", first.arguments() == null ? Map.of() : first.arguments()))));
+            assertThat(call.path("data").path("id").asInt()).isEqualTo(2);
+            assertThat(call.path("data").path("result").path("isError").asBoolean()).isFalse();
+            assertThat(c.send(Map.of("type", "state")).path("data").path("step_count").asInt()).isEqualTo(1);
+            JsonNode unknown = c.send(Map.of("type", "mcp", "data", Map.of("jsonrpc", "2.0", "id", 3, "method", "resources/list")));
+            assertThat(unknown.path("data").path("error").path("code").asInt()).isEqualTo(-32601);
         }
     }
 }
