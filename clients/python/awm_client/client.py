@@ -178,7 +178,7 @@ class Episode:
         self.task: int | None = body.get("task")
         self.prompt: str | None = body.get("prompt")
         self.tools: list[dict] = body.get("tools", [])
-        self.state_hash: str | None = body.get("state_hash")
+        self.state_hash: str | None = body.get("state_hash")  # at creation; a fork's is read with info()
         self.mcp_url: str | None = body.get("mcp_url")
         self.parent_id: str | None = body.get("parent_id")
 

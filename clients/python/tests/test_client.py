@@ -43,7 +43,7 @@ class EpisodeTest(unittest.TestCase):
     def test_forks_diverge_and_leave_the_parent_unchanged(self):
         parent = self.client.create(TASK["world"], TASK["task"])
         group = [parent.fork() for _ in range(3)]
-        self.assertTrue(all(f.parent_id == parent.id and f.state_hash == parent.state_hash for f in group))
+        self.assertTrue(all(f.parent_id == parent.id and f.info()["state_hash"] == parent.state_hash for f in group))
         solve(group[0])
         self.assertEqual(parent.info()["state_hash"], parent.state_hash)
         self.assertEqual(group[1].info()["state_hash"], parent.state_hash)

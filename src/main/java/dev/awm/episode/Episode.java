@@ -38,6 +38,7 @@ public final class Episode {
     private final Scoring scoring;
     private final EpisodeStats stats;
     private final long createdNanos = System.nanoTime();
+    /** The state hash at the start for a created episode; null for a fork (hashing every row costs milliseconds; ask stateHash()). */
     private final String startHash;
     private volatile long lastActiveNanos = createdNanos;
     private int steps;
@@ -47,8 +48,8 @@ public final class Episode {
     private volatile boolean closed;
     final Idempotent<Object> replies = new Idempotent<>(REPLIES_KEPT);
 
-    Episode(String id, WorldRuntime world, TaskSpec task, String parentId, String requestId, byte[] initial, Instance instance, String startHash,
-            Scoring scoring, EpisodeStats stats) {
+    Episode(String id, WorldRuntime world, TaskSpec task, String parentId, String requestId, byte[] initial, Instance instance,
+            String startHash, Scoring scoring, EpisodeStats stats) {
         this.id = id;
         this.world = world;
         this.task = task;
@@ -141,7 +142,7 @@ public final class Episode {
         return instance.stateHash();
     }
 
-    /** The state hash when the episode started. */
+    /** The state hash when the episode was created: its world's initial state; null for a fork. */
     public String startHash() {
         return startHash;
     }

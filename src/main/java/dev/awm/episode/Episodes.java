@@ -30,6 +30,8 @@ public final class Episodes implements AutoCloseable {
 
     private final Map<String, WorldRuntime> worlds = new LinkedHashMap<>();
     private final Map<String, String> templateHashes = new ConcurrentHashMap<>();
+    /** Each world's initial image, one copy shared by all its episodes (they only read it). */
+    private final Map<String, byte[]> initialImages = new ConcurrentHashMap<>();
     private final Map<String, Scoring> scorers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Episode> live = new ConcurrentHashMap<>();
     private final AtomicInteger reserved = new AtomicInteger();
@@ -97,7 +99,8 @@ public final class Episodes implements AutoCloseable {
         return created.once(requestId, () -> admit(() -> {
             Instance instance = w.newInstance();
             String hash = templateHashes.computeIfAbsent(w.world.scenario(), k -> instance.stateHash());
-            return new Episode(newId(), w, spec, null, requestId, w.initialImage(), instance, hash, spec == null ? null : scorer(w, spec), stats);
+            byte[] initial = initialImages.computeIfAbsent(w.world.scenario(), k -> w.initialImage());
+            return new Episode(newId(), w, spec, null, requestId, initial, instance, hash, spec == null ? null : scorer(w, spec), stats);
         }, stats.created));
     }
 
@@ -107,7 +110,7 @@ public final class Episodes implements AutoCloseable {
         return created.once(requestId, () -> admit(() -> {
             Instance copy = parent.instance().fork();
             parent.touch();
-            return new Episode(newId(), parent.world, parent.task, parent.id, requestId, parent.initial, copy, copy.stateHash(),
+            return new Episode(newId(), parent.world, parent.task, parent.id, requestId, parent.initial, copy, null,
                     parent.task == null ? null : scorer(parent.world, parent.task), stats);
         }, stats.forked));
     }

@@ -40,7 +40,7 @@ final class Views {
         if (e.parentId != null) m.put("parent_id", e.parentId);
         m.put("prompt", e.task == null ? Prompts.instructions(e.world) : Prompts.task(e.world, e.task));
         m.put("tools", tools(e.world, "inputSchema"));
-        m.put("state_hash", e.startHash());
+        if (e.startHash() != null) m.put("state_hash", e.startHash()); // a fork's is its parent's current one: GET the episode to read it
         m.put("mcp_url", baseUrl + mcpPath(e));
         return m;
     }

@@ -82,7 +82,7 @@ class ControlApiTest extends ServedTest {
         Served.Reply f2 = s.post("/v1/episodes/" + parent + "/fork", Map.of());
         assertThat(f1.status()).isEqualTo(201);
         assertThat(f1.json().path("parent_id").asString()).isEqualTo(parent);
-        assertThat(f1.json().path("state_hash").asString()).isEqualTo(start);
+        assertThat(s.get("/v1/episodes/" + f1.json().path("episode_id").asString()).json().path("state_hash").asString()).isEqualTo(start);
         String a = f1.json().path("episode_id").asString(), b = f2.json().path("episode_id").asString();
 
         for (TaskSpec.Call c : TASK.solution().calls()) step(a, c);
@@ -96,7 +96,8 @@ class ControlApiTest extends ServedTest {
         assertThat(score.json().path("reward").asDouble()).isEqualTo(1.0);
         // a fork of a fork mid-episode keeps the steps done so far
         Served.Reply grand = s.post("/v1/episodes/" + a + "/fork", Map.of());
-        assertThat(grand.json().path("state_hash").asString()).isEqualTo(s.get("/v1/episodes/" + a).json().path("state_hash").asString());
+        assertThat(s.get("/v1/episodes/" + grand.json().path("episode_id").asString()).json().path("state_hash").asString())
+                .isEqualTo(s.get("/v1/episodes/" + a).json().path("state_hash").asString());
 
         Served.Reply reset = s.post("/v1/episodes/" + a + "/reset", Map.of());
         assertThat(reset.json().path("state_hash").asString()).isEqualTo(start);
