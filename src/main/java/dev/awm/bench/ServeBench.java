@@ -213,16 +213,28 @@ public final class ServeBench {
     // ----- a GRPO step
 
     private void grpoStep(ServerProcess server, int port) throws Exception {
-        AtomicInteger next = new AtomicInteger(), paid = new AtomicInteger(), failed = new AtomicInteger();
+        grpoGroups(port, Math.min(o.groups(), 16), new AtomicInteger(), new AtomicInteger(), new AtomicLong()); // warm-up: a trainer's server is warm
+        AtomicInteger paid = new AtomicInteger(), failed = new AtomicInteger();
         AtomicLong requests = new AtomicLong();
         double cpu0 = server.cpuSeconds();
         long t0 = System.nanoTime();
+        grpoGroups(port, o.groups(), paid, failed, requests);
+        double wall = (System.nanoTime() - t0) / 1e9, cpu = server.cpuSeconds() - cpu0;
+        int episodes = o.groups() * o.forks();
+        row("GRPO step: " + o.groups() + " tasks x " + o.forks() + " forks",
+                String.format("%.2f s wall, server CPU %.2f s (%,d episodes, %,d requests, %d clients; %d of %d paid 1.0 for their reference solution, %d failed requests)",
+                        wall, cpu, episodes, requests.get(), Math.min(o.clients(), o.groups()), paid.get(), episodes, failed.get()), "server's share < 3 s");
+    }
+
+    /** {@code groups} tasks, each created and forked into a group whose episodes run their calls, are scored and deleted. */
+    private void grpoGroups(int port, int groups, AtomicInteger paid, AtomicInteger failed, AtomicLong requests) throws Exception {
+        AtomicInteger next = new AtomicInteger();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> clients = new ArrayList<>();
-            for (int c = 0; c < Math.min(o.clients(), o.groups()); c++) {
+            for (int c = 0; c < Math.min(o.clients(), groups); c++) {
                 clients.add(pool.submit((Callable<Void>) () -> {
                     try (RawHttp http = new RawHttp("127.0.0.1", port)) {
-                        for (int g = next.getAndIncrement(); g < o.groups(); g = next.getAndIncrement()) {
+                        for (int g = next.getAndIncrement(); g < groups; g = next.getAndIncrement()) {
                             Work w = work.get(g % work.size());
                             List<String> group = new ArrayList<>();
                             group.add(create(http, w));
@@ -248,11 +260,6 @@ public final class ServeBench {
             }
             for (Future<?> f : clients) f.get();
         }
-        double wall = (System.nanoTime() - t0) / 1e9, cpu = server.cpuSeconds() - cpu0;
-        int episodes = o.groups() * o.forks();
-        row("GRPO step: " + o.groups() + " tasks x " + o.forks() + " forks",
-                String.format("%.2f s wall, server CPU %.2f s (%,d episodes, %,d requests, %d clients; %d of %d paid 1.0 for their reference solution, %d failed requests)",
-                        wall, cpu, episodes, requests.get(), Math.min(o.clients(), o.groups()), paid.get(), episodes, failed.get()), "server's share < 3 s");
     }
 
     // ----- many episodes for minutes
@@ -301,7 +308,7 @@ public final class ServeBench {
             int port = server.awaitPort(120);
             Work w = work.get(0);
             String step = stepBody(w.calls().get(w.calls().size() - 1));
-            churnRound(port, w, step, Math.min(2_000, o.churnEpisodes()), 0); // warm-up: the JIT, caches and pools settle
+            churnRound(port, w, step, Math.min(o.churnEpisodes(), Math.max(2_000, o.churnEpisodes() / 5)), 0); // warm-up: the JIT, caches and pools settle
             waitForNoEpisodes(port);
             long before = settled(server);
             AtomicLong peak = new AtomicLong(before);
