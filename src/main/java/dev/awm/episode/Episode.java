@@ -189,10 +189,6 @@ public final class Episode {
         return !closed;
     }
 
-    byte[] image() {
-        return instance.image();
-    }
-
     Instance instance() {
         return instance;
     }

@@ -140,10 +140,6 @@ final class EpisodeMcp implements AutoCloseable {
         sessions.values().removeIf(b -> b.episode == null ? b.sinceNanos < cutoff : !b.episode.isOpen());
     }
 
-    int sessions() {
-        return sessions.size();
-    }
-
     private static void rpcError(HttpServletResponse resp, int status, String message) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json");
