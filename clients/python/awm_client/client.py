@@ -178,7 +178,7 @@ class Episode:
         self.task: int | None = body.get("task")
         self.prompt: str | None = body.get("prompt")
         self.tools: list[dict] = body.get("tools", [])
-        self.state_hash: str | None = body.get("state_hash")  # at creation; a fork's is read with info()
+        self.state_hash: str | None = body.get("state_hash")  # at creation; a fork's is read with info()["state_hash"]
         self.mcp_url: str | None = body.get("mcp_url")
         self.parent_id: str | None = body.get("parent_id")
 
@@ -190,7 +190,9 @@ class Episode:
     def fork(self, request_id: str | None = None) -> Episode:
         """A new episode from this one's current state, on the same server, scored against the same start state."""
         body = self.client.request(self.url, "POST", f"/v1/episodes/{self.id}/fork", {}, request_id=request_id or _new_id())
-        return Episode(self.client, self.url, body)
+        fork = Episode(self.client, self.url, body)
+        fork.prompt, fork.tools = self.prompt, self.tools  # a fork's answer leaves out what it shares with its parent
+        return fork
 
     def step(self, tool: str, arguments: dict | None = None, request_id: str | None = None) -> StepResult:
         """Calls a tool. A bad call is not an exception: it comes back with ``is_error`` and ``error_kind`` 'agent'."""

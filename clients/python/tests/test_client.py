@@ -44,6 +44,8 @@ class EpisodeTest(unittest.TestCase):
         parent = self.client.create(TASK["world"], TASK["task"])
         group = [parent.fork() for _ in range(3)]
         self.assertTrue(all(f.parent_id == parent.id and f.info()["state_hash"] == parent.state_hash for f in group))
+        self.assertEqual(group[0].tools, parent.tools)
+        self.assertEqual(group[0].prompt, parent.prompt)
         solve(group[0])
         self.assertEqual(parent.info()["state_hash"], parent.state_hash)
         self.assertEqual(group[1].info()["state_hash"], parent.state_hash)

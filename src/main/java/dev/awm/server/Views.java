@@ -31,16 +31,23 @@ final class Views {
         return out;
     }
 
-    /** An episode just created or forked: everything an agent needs to start, and where its MCP server is. */
+    /**
+     * An episode just created or forked: everything an agent needs to start, and where its MCP server is. A fork's
+     * prompt and tools are its parent's, and its state hash its parent's current one, so they are left out of its
+     * answer (a GRPO step forks hundreds of times); GET the episode for its state hash.
+     */
     static Map<String, Object> created(Episode e, String baseUrl) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("episode_id", e.id);
         m.put("world", e.world.world.scenario());
         m.put("task", e.task == null ? null : e.task.index());
-        if (e.parentId != null) m.put("parent_id", e.parentId);
-        m.put("prompt", e.task == null ? Prompts.instructions(e.world) : Prompts.task(e.world, e.task));
-        m.put("tools", tools(e.world, "inputSchema"));
-        if (e.startHash() != null) m.put("state_hash", e.startHash()); // a fork's is its parent's current one: GET the episode to read it
+        if (e.parentId != null) {
+            m.put("parent_id", e.parentId);
+        } else {
+            m.put("prompt", e.task == null ? Prompts.instructions(e.world) : Prompts.task(e.world, e.task));
+            m.put("tools", tools(e.world, "inputSchema"));
+            m.put("state_hash", e.startHash());
+        }
         m.put("mcp_url", baseUrl + mcpPath(e));
         return m;
     }

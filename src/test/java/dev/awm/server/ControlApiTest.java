@@ -82,6 +82,7 @@ class ControlApiTest extends ServedTest {
         Served.Reply f2 = s.post("/v1/episodes/" + parent + "/fork", Map.of());
         assertThat(f1.status()).isEqualTo(201);
         assertThat(f1.json().path("parent_id").asString()).isEqualTo(parent);
+        assertThat(f1.json().has("tools")).as("a fork's tools are its parent's").isFalse();
         assertThat(s.get("/v1/episodes/" + f1.json().path("episode_id").asString()).json().path("state_hash").asString()).isEqualTo(start);
         String a = f1.json().path("episode_id").asString(), b = f2.json().path("episode_id").asString();
 
