@@ -251,6 +251,31 @@ class ControlApiTest extends ServedTest {
         assertThat(rawGet("localhost:" + s.server.port())).startsWith("HTTP/1.1 200");
     }
 
+    @Test
+    void stoppingLetsARequestInFlightFinishAndRefusesNewOnes() throws Exception {
+        Served stopping = new Served(4, Duration.ofMinutes(1), null);
+        byte[] body = "{\"world\": \"banking_1\", \"task\": 0}".getBytes(StandardCharsets.UTF_8);
+        int port = stopping.server.port();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/episodes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, 10); // the request is in flight: its body is still arriving
+            out.flush();
+            Thread.sleep(300);
+            Thread stopper = Thread.ofVirtual().start(stopping::close);
+            Thread.sleep(500);
+            assertThat(stopper.isAlive()).as("the stop waits for the request in flight").isTrue();
+            out.write(body, 10, body.length - 10);
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 201 Created");
+            stopper.join(Duration.ofSeconds(10));
+            assertThat(stopper.isAlive()).as("then the server stops").isFalse();
+        }
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).as("no new connection").isInstanceOf(java.io.IOException.class);
+    }
+
     private static String rawGet(String host) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", s.server.port())) {
             OutputStream out = socket.getOutputStream();
