@@ -126,7 +126,7 @@ public final class Bench {
                     long[] lat = new long[1 << 14];
                     int n = 0;
                     for (long s = System.nanoTime(); s < end; s = System.nanoTime()) {
-                        RawMcpSession.Response r = c.post(body);
+                        RawHttp.Response r = c.post(body);
                         if (r.status() != 200 || !r.body().contains("\"result\"") || r.body().contains("\"isError\":true")) errors.incrementAndGet();
                         if (s < start) continue;
                         if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);

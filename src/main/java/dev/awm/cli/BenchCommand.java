@@ -1,6 +1,7 @@
 package dev.awm.cli;
 
 import dev.awm.bench.Bench;
+import dev.awm.bench.ServeBench;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.world.TaskSpec;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = EvalCommand.Bench.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {EvalCommand.Bench.class, ServeBenchCommand.class},
         usageHelpAutoWidth = true,
         description = {"Measure instance create/reset/fork, memory and MCP calls per second.",
             "%nRuns on one world (default: the largest bundled one): instance create, reset and fork times, resident memory of many live instances, and MCP tool calls per second over HTTP from many concurrent sessions, each with its own instance, with the load client in the same JVM. Run it on an otherwise idle machine; numbers vary between runs."})
@@ -43,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--args", defaultValue = "{}", description = "Its arguments as a JSON object. Default: ${DEFAULT-VALUE}.")
     String arguments;
 
+    @Option(names = "--serve", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Then run `awm bench serve` with its defaults (--no-serve skips it). Default: ${DEFAULT-VALUE}.")
+    boolean serve;
+
     @Spec
     CommandSpec spec;
 
@@ -59,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
         bench.instances(repeat);
         if (sessions > 0) bench.mcp(sessions, warmup, seconds);
         out.flush();
+        if (serve) {
+            out.println();
+            new ServeBench(ServeBench.DEFAULTS, out).run();
+        }
         return 0;
     }
 }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
             "%nA world is a simulated app (a shop, a bank, a clinic) made of data: a SQLite schema and seed rows, tools written as SQL programs, and tasks with verifiers and reference solutions. awm checks worlds, serves them over MCP, and resets or forks their instances in microseconds.",
             "%nWithout --dir, commands use the worlds bundled in awm. --dir reads a world set in AWM's stage layout (gen_db.jsonl, gen_sample.jsonl, gen_tasks.jsonl, gen_envs.jsonl, gen_verifier.jsonl), such as AWM-1K's.",
             ""},
-        subcommands = {DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class, VerifyCommand.class, AgentCommand.class, EvalCommand.class,
-            GenCommand.class, BenchCommand.class, Main.Help.class},
+        subcommands = {DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class, ServeCommand.class, VerifyCommand.class, AgentCommand.class,
+            EvalCommand.class, GenCommand.class, BenchCommand.class, Main.Help.class},
         footer = {"", "Start with: awm demo",
             "Then:       awm worlds --tasks, awm check, awm env start --world banking_1",
             "Formats:    docs/world-format.md"})

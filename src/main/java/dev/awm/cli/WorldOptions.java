@@ -23,6 +23,9 @@ final class WorldOptions {
     }
 
     static List<World> select(Path dir, List<String> names) {
+        if (dir == null && names != null && !names.isEmpty() && WorldFiles.bundledNames().containsAll(names)) {
+            return WorldFiles.bundled(WorldFiles.bundledNames().stream().filter(names::contains).toList()); // read only those asked for
+        }
         List<World> all = dir == null ? WorldFiles.bundled() : WorldFiles.load(dir);
         if (names == null || names.isEmpty()) return all;
         for (String w : names) {

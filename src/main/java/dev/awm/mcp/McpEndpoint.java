@@ -32,6 +32,15 @@ public final class McpEndpoint implements AutoCloseable {
         /** The instance for {@code sessionId}'s next call; asked at every call. */
         Instance instance(String sessionId);
 
+        /**
+         * Runs one call for {@code sessionId}: by default on its {@link #instance}. A binding that must see every call
+         * (an episode logging its steps) runs it itself; the arguments have been checked to be an object of exact numbers.
+         */
+        default ToolResult call(String sessionId, String tool, JsonNode args) {
+            Instance instance = instance(sessionId);
+            return instance == null ? ToolResult.environmentError("This MCP session has no world instance to act on any more. Start a new session.") : instance.call(tool, args);
+        }
+
         default void ended(String sessionId) {}
 
         /** A fresh instance for each session, made at its first call and closed when the session ends. */
@@ -125,8 +134,7 @@ public final class McpEndpoint implements AutoCloseable {
         if (inexact != null) return toolResult(ToolResult.agentError("Invalid arguments for " + name + ": " + inexact + ". Nothing was changed."));
         ToolResult r;
         try {
-            Instance instance = binding.instance(sessionId);
-            r = instance == null ? ToolResult.environmentError("This MCP session has no world instance to act on any more. Start a new session.") : instance.call(name, args);
+            r = binding.call(sessionId, name, args);
         } catch (Throwable t) { // an Error too: the agent gets an answer, and the next call a working server
             r = ToolResult.environmentError("The server failed while running " + name + ". The call may not have completed; check with a read-only tool before retrying."
                     + plainReason(t));

@@ -1,6 +1,8 @@
 package dev.awm.server;
 
 import dev.awm.runtime.Json;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,12 +13,17 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -28,6 +35,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -37,8 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Jetty on virtual threads, bound to one host and port, with servlets mounted at paths. It guards every request the
  * same way: the Host header must name this server (a localhost name, the bound host or the address the client
  * reached) and an Origin, when sent, must be a localhost page, which stops DNS rebinding as the MCP specification
- * requires; idle connections are closed, headers and connections are capped, and every error Jetty itself answers
- * is a small JSON object in plain words.
+ * requires (more origins may be allowed); idle connections are closed, headers and connections are capped, and every
+ * error Jetty itself answers is a small JSON object in plain words.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -66,8 +74,10 @@ public final class HttpServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ServletContextHandler context = new ServletContextHandler();
     private final Set<String> hostNames = new HashSet<>(LOCAL_NAMES);
+    private final Set<String> allowedOrigins = new HashSet<>();
+    private final Guard guard;
     private final String keepAlive;
-    private boolean rootMounted;
+    private boolean rootMounted, webSockets, anyHost;
 
     public HttpServer(String host, int port) {
         this(host, port, Limits.DEFAULT);
@@ -91,7 +101,8 @@ public final class HttpServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         jetty.setErrorHandler(new JsonErrors());
-        jetty.setHandler(new Guard(context));
+        guard = new Guard(context);
+        jetty.setHandler(guard);
         jetty.setStopAtShutdown(true);
         if (host != null && !host.isBlank() && !WILDCARDS.contains(normalize(host))) hostNames.add(normalize(host));
     }
@@ -101,6 +112,47 @@ public final class HttpServer implements AutoCloseable {
         holder.setAsyncSupported(true);
         context.addServlet(holder, pathSpec);
         rootMounted |= pathSpec.equals("/");
+        return this;
+    }
+
+    /** Mounts a WebSocket endpoint (Jetty's WebSocket servlet) at {@code pathSpec}. */
+    public HttpServer mountWebSocket(String pathSpec, JettyWebSocketServlet servlet) {
+        if (!webSockets) {
+            JettyWebSocketServletContainerInitializer.configure(context, null);
+            webSockets = true;
+        }
+        return mount(pathSpec, servlet);
+    }
+
+    /** Runs {@code filter} before every servlet, WebSocket upgrades included, after the Host and Origin checks. */
+    public HttpServer filter(Filter filter) {
+        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        return this;
+    }
+
+    /** Also answers browser pages from these origins ({@code scheme://host[:port]}, as browsers send them). */
+    public HttpServer allowOrigins(Collection<String> origins) {
+        for (String o : origins) allowedOrigins.add(o.strip().toLowerCase(Locale.ROOT).replaceAll("/+$", ""));
+        return this;
+    }
+
+    /**
+     * Answers requests whatever host their Host header names. Only for a server whose every request must carry a
+     * secret (a bearer token): a page reached through DNS rebinding cannot send it, and clients elsewhere reach the
+     * server by names it cannot know.
+     */
+    public HttpServer anyHost() {
+        anyHost = true;
+        return this;
+    }
+
+    /**
+     * On stop, refuses new connections and requests but lets those in flight finish, for at most {@code timeout}. Call
+     * before {@link #start()}.
+     */
+    public HttpServer graceful(Duration timeout) {
+        jetty.setHandler(new GracefulHandler(guard));
+        jetty.setStopTimeout(timeout.toMillis());
         return this;
     }
 
@@ -145,19 +197,22 @@ public final class HttpServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             response.getHeaders().put(HttpHeader.KEEP_ALIVE, keepAlive);
             String host = request.getHeaders().get(HttpHeader.HOST);
-            if (host != null && !allowedHost(hostName(host), Request.getLocalAddr(request))) {
+            if (host != null && !anyHost && !allowedHost(hostName(host), Request.getLocalAddr(request))) {
                 return refuse(response, callback, "The Host header " + quote(host) + " does not name this server. Use http://localhost:" + port() + " or the address the server is bound to.");
             }
             String origin = request.getHeaders().get(HttpHeader.ORIGIN);
             if (origin != null) {
-                if (!localOrigin(origin)) return refuse(response, callback, "Requests from the web page " + quote(origin) + " are not allowed: only pages on localhost may call this server.");
+                if (!localOrigin(origin) && !allowedOrigins.contains(origin.strip().toLowerCase(Locale.ROOT))) {
+                    return refuse(response, callback, "Requests from the web page " + quote(origin) + " are not allowed: only pages on localhost"
+                            + (allowedOrigins.isEmpty() ? "" : " and the origins this server was started with") + " may call this server.");
+                }
                 HttpFields.Mutable h = response.getHeaders();
                 h.put("Access-Control-Allow-Origin", origin);
                 h.put(HttpHeader.VARY, "Origin");
-                h.put("Access-Control-Expose-Headers", "Mcp-Session-Id, MCP-Protocol-Version");
+                h.put("Access-Control-Expose-Headers", "Mcp-Session-Id, MCP-Protocol-Version, X-Request-Id, Retry-After");
                 if (request.getMethod().equals("OPTIONS") && request.getHeaders().contains("Access-Control-Request-Method")) {
                     h.put("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-                    h.put("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID");
+                    h.put("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, X-Request-Id");
                     h.put("Access-Control-Max-Age", "600");
                     response.setStatus(204);
                     callback.succeeded();

@@ -39,11 +39,19 @@ public final class WorldFiles {
 
     /** The worlds shipped inside the jar, in the order of {@code worlds/index.txt}. */
     public static List<World> bundled() {
+        return bundled(bundledNames());
+    }
+
+    /** The names of the worlds shipped inside the jar, without reading them. */
+    public static List<String> bundledNames() {
+        return resourceLines(BUNDLED_INDEX).orElseThrow(() -> new IllegalStateException("the jar has no " + BUNDLED_INDEX)).stream()
+                .map(String::strip).filter(n -> !n.isEmpty() && !n.startsWith("#")).toList();
+    }
+
+    /** Only the bundled worlds named (a world's directory is named after its scenario), read in the order given. */
+    public static List<World> bundled(List<String> names) {
         List<World> worlds = new ArrayList<>();
-        for (String name : resourceLines(BUNDLED_INDEX).orElseThrow(() -> new IllegalStateException("the jar has no " + BUNDLED_INDEX))) {
-            if (name.isBlank() || name.startsWith("#")) continue;
-            worlds.addAll(read(file -> resourceLines("/worlds/" + name.strip() + "/" + file), "bundled:" + name.strip()));
-        }
+        for (String name : names) worlds.addAll(read(file -> resourceLines("/worlds/" + name + "/" + file), "bundled:" + name));
         return worlds;
     }
 
