@@ -5,11 +5,9 @@ import dev.awm.runtime.Instance;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.server.HttpServer;
+import dev.awm.server.ResidentMemory;
 import dev.awm.world.TaskSpec;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,7 +82,7 @@ public final class Bench {
 
     public void memory(int count) {
         System.gc();
-        long before = residentBytes();
+        long before = ResidentMemory.self();
         List<Instance> live = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Instance instance = world.newInstance();
@@ -92,7 +90,7 @@ public final class Bench {
             live.add(instance);
         }
         System.gc();
-        long after = residentBytes();
+        long after = ResidentMemory.self();
         out.printf("%-44s %,d used instances: process resident %,d MB (%,d MB before them, %.0f KB each)   target: 1,024 under 1,536 MB%n",
                 "live instances", count, after >> 20, before >> 20, (after - before) / 1024.0 / count);
         out.flush();
@@ -163,17 +161,4 @@ public final class Bench {
         out.printf("%-44s median %8.1f us   p99 %8.1f us   target: %s%n", what, t.medianMicros(), t.p99Micros(), target);
         out.flush();
     }
-
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        } catch (IOException e) {
-            // not Linux: fall through
-        }
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
-    }
-
 }

@@ -1,5 +1,6 @@
 package dev.awm.bench;
 
+import dev.awm.server.ResidentMemory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -83,16 +84,9 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Resident memory of the process, in bytes. */
+    /** Resident memory of the process, in bytes; -1 when it cannot be read. */
     long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or gone
-        }
-        return -1;
+        return ResidentMemory.of(process.pid());
     }
 
     /** CPU seconds (user + system) the process has used. */

@@ -7,8 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -90,7 +88,7 @@ final class InfoServlet extends HttpServlet {
         out.append("awm_tool_call_seconds_sum ").append(String.format(Locale.ROOT, "%.6f", s.latencySeconds())).append('\n');
         out.append("awm_tool_call_seconds_count ").append(cumulative).append('\n');
         Runtime rt = Runtime.getRuntime();
-        gauge(out, "awm_process_resident_memory_bytes", "Resident memory of the server process.", residentBytes());
+        gauge(out, "awm_process_resident_memory_bytes", "Resident memory of the server process.", ResidentMemory.self());
         gauge(out, "awm_jvm_heap_used_bytes", "Java heap in use.", rt.totalMemory() - rt.freeMemory());
         gauge(out, "awm_uptime_seconds", "Seconds since the server started.", (System.nanoTime() - startNanos) / 1e9);
         byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
@@ -111,18 +109,5 @@ final class InfoServlet extends HttpServlet {
     private static void metric(StringBuilder out, String name, String help, String type, double value) {
         out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ').append(type).append('\n');
         out.append(name).append(' ').append(value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.3f", value)).append('\n');
-    }
-
-    /** Resident memory of this process (Linux), else the heap in use. */
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
     }
 }
