@@ -3,6 +3,7 @@ package dev.awm.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.awm.runtime.WorldRuntime;
 import dev.awm.world.TaskSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,31 @@ class ControlApiTest extends ServedTest {
         assertThat(info.json().path("verdict").path("reward").asDouble()).isEqualTo(1.0);
         s.delete("/v1/episodes/" + solved);
         s.delete("/v1/episodes/" + idle);
+    }
+
+    @Test
+    void aCollateralWriteOutsideTheTasksFootprintIsPaidNothing() throws Exception {
+        // airline_booking_1's task 0 is a question whose state checks cover bookings and payments only: the footprint
+        // is what refuses an episode that also rewrote a saved traveler's passport
+        WorldRuntime airline = WorldRuntime.load(Served.world("airline_booking_1"));
+        TaskSpec question = airline.world.verifier(0).orElseThrow();
+        try (Served served = new Served(List.of(airline), new AwmServer.Options("127.0.0.1", 0, 8, Duration.ofMinutes(1), null, List.of()))) {
+            for (boolean collateral : new boolean[] {false, true}) {
+                String id = served.post("/v1/episodes", Map.of("world", "airline_booking_1", "task", 0)).json().path("episode_id").asString();
+                for (TaskSpec.Call c : question.solution().calls()) served.post("/v1/episodes/" + id + "/step", Map.of("tool", c.tool(), "arguments", c.arguments()));
+                if (collateral) {
+                    Served.Reply damage = served.post("/v1/episodes/" + id + "/step", Map.of("tool", "update_saved_traveler",
+                            "arguments", Map.of("traveler_id", 2, "passport_number", "584920173", "passport_country", "US", "passport_expiry", "2034-08-31")));
+                    assertThat(damage.json().path("is_error").asBoolean()).as(damage.body()).isFalse();
+                }
+                Served.Reply r = served.post("/v1/episodes/" + id + "/evaluate", Map.of("answer", question.solution().answer()));
+                assertThat(r.json().path("reward").asDouble()).as(r.body()).isEqualTo(collateral ? 0.0 : 1.0);
+                List<String> failed = new ArrayList<>();
+                for (JsonNode c : r.json().path("checks")) if (!c.path("passed").asBoolean()) failed.add(c.path("kind").asString() + ": " + c.path("message").asString());
+                if (collateral) assertThat(failed).singleElement().asString().startsWith("footprint: ").contains("saved_travelers");
+                else assertThat(failed).isEmpty();
+            }
+        }
     }
 
     @Test
