@@ -279,6 +279,25 @@ class ControlApiTest extends ServedTest {
     }
 
     @Test
+    void anOriginGivenWithAllowOriginIsAnswered() throws Exception {
+        try (Served open = new Served(List.of(Served.BANKING), new AwmServer.Options("127.0.0.1", 0, 4, Duration.ofMinutes(1), null, List.of("https://trainer.example:8443")))) {
+            Served.Reply allowed = open.send("GET", "/v1/capacity", null, Map.of("Origin", "https://trainer.example:8443"));
+            assertThat(allowed.status()).isEqualTo(200);
+            assertThat(allowed.raw().headers().firstValue("Access-Control-Allow-Origin")).contains("https://trainer.example:8443");
+            assertThat(open.send("GET", "/v1/capacity", null, Map.of("Origin", "https://trainer.example")).status()).as("another port is another origin").isEqualTo(403);
+        }
+    }
+
+    @Test
+    void boundBeyondThisMachineTheTokenNotTheHostNameDecides() throws Exception {
+        try (Served remote = new Served(List.of(Served.BANKING), new AwmServer.Options("0.0.0.0", 0, 4, Duration.ofMinutes(1), "s3cret", List.of()))) {
+            // a trainer on another machine names this one as it knows it
+            assertThat(rawGet(remote.server.port(), "gpu-node-7.cluster:" + remote.server.port(), "Authorization: Bearer s3cret\r\n")).startsWith("HTTP/1.1 200");
+            assertThat(rawGet(remote.server.port(), "gpu-node-7.cluster:" + remote.server.port(), "")).startsWith("HTTP/1.1 401");
+        }
+    }
+
+    @Test
     void stoppingLetsARequestInFlightFinishAndRefusesNewOnes() throws Exception {
         Served stopping = new Served(4, Duration.ofMinutes(1), null);
         byte[] body = "{\"world\": \"banking_1\", \"task\": 0}".getBytes(StandardCharsets.UTF_8);
@@ -304,9 +323,14 @@ class ControlApiTest extends ServedTest {
     }
 
     private static String rawGet(String host) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", s.server.port())) {
+        return rawGet(s.server.port(), host, "");
+    }
+
+    /** The status line of GET /v1/capacity sent with {@code host} and {@code headers} (CRLF-terminated lines). */
+    private static String rawGet(int port, String host, String headers) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /v1/capacity HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET /v1/capacity HTTP/1.1\r\nHost: " + host + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
         }
     }
