@@ -144,7 +144,8 @@ public final class McpEndpoint implements AutoCloseable {
         return toolResult(r);
     }
 
-    private static ObjectNode toolResult(ToolResult r) {
+    /** A tool result as MCP's tools/call answers it; a failure says whose fault it was in {@code _meta}. */
+    public static ObjectNode toolResult(ToolResult r) {
         ObjectNode out = JsonRpc.NODES.objectNode();
         out.putArray("content").addObject().put("type", "text").put("text", r.error() ? JsonRpc.cap(r.text()) : r.text());
         if (!r.error() && r.value() instanceof Map<?, ?> m) out.putPOJO("structuredContent", m); // written as it is, not copied into a tree

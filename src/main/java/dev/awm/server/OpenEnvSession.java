@@ -6,6 +6,7 @@ import dev.awm.episode.Episodes;
 import dev.awm.episode.Prompts;
 import dev.awm.episode.Score;
 import dev.awm.episode.StepResult;
+import dev.awm.mcp.McpEndpoint;
 import dev.awm.runtime.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,11 +248,7 @@ public final class OpenEnvSession implements Session.Listener.AutoDemanding {
                 case "tools/call" -> {
                     JsonNode params = rpc.path("params");
                     StepResult r = current().step(params.path("name").asString(""), params.get("arguments"));
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("content", List.of(Map.of("type", "text", "text", r.text())));
-                    result.put("isError", r.isError());
-                    if (!r.isError() && r.value() instanceof Map<?, ?> m) result.put("structuredContent", m);
-                    out.put("result", result);
+                    out.put("result", McpEndpoint.toolResult(r.toolResult()));
                 }
                 default -> out.put("error", Map.of("code", -32601, "message", "Method not found: " + method + " (tools/list and tools/call are served here)"));
             }

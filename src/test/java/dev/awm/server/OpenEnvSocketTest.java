@@ -230,6 +230,9 @@ class OpenEnvSocketTest extends ServedTest {
             assertThat(call.path("data").path("id").asInt()).isEqualTo(2);
             assertThat(call.path("data").path("result").path("isError").asBoolean()).isFalse();
             assertThat(c.send(Map.of("type", "state")).path("data").path("step_count").asInt()).isEqualTo(1);
+            JsonNode bad = c.send(Map.of("type", "mcp", "data", Map.of("jsonrpc", "2.0", "id", 4, "method", "tools/call", "params", Map.of("name", "launch_rocket"))));
+            assertThat(bad.path("data").path("result").path("isError").asBoolean()).isTrue();
+            assertThat(bad.path("data").path("result").path("_meta").path("awm/error_kind").asString()).as("whose fault, as MCP endpoints say it").isEqualTo("agent");
             JsonNode unknown = c.send(Map.of("type", "mcp", "data", Map.of("jsonrpc", "2.0", "id", 3, "method", "resources/list")));
             assertThat(unknown.path("data").path("error").path("code").asInt()).isEqualTo(-32601);
         }
