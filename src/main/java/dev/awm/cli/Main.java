@@ -15,8 +15,6 @@ import picocli.CommandLine.Parameters;
             "%nA world is a simulated app (a shop, a bank, a clinic) made of data: a SQLite schema and seed rows, tools written as SQL programs, and tasks with verifiers and reference solutions. awm checks worlds, serves them over MCP, and resets or forks their instances in microseconds.",
             "%nWithout --dir, commands use the worlds bundled in awm. --dir reads a world set in AWM's stage layout (gen_db.jsonl, gen_sample.jsonl, gen_tasks.jsonl, gen_envs.jsonl, gen_verifier.jsonl), such as AWM-1K's.",
             ""},
-        subcommands = {DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class, ServeCommand.class, VerifyCommand.class, AgentCommand.class,
-            EvalCommand.class, GenCommand.class, BenchCommand.class, Main.Help.class},
         footer = {"", "Start with: awm demo",
             "Then:       awm worlds --tasks, awm check, awm env start --world banking_1",
             "Formats:    docs/world-format.md"})
@@ -25,12 +23,30 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** awm's commands, in the order its help lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, WorldsCommand.class, CheckCommand.class, CallCommand.class, EnvCommand.class,
+            ServeCommand.class, VerifyCommand.class, AgentCommand.class, EvalCommand.class, GenCommand.class, BenchCommand.class, Main.Help.class);
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
     }
 
+    /** awm with every command. */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * awm with only the command named {@code first} when it names one, else with every command (for help, suggestions
+     * and errors). picocli builds a command's model from its classes' annotations, which for all of awm's commands
+     * took a quarter of a second of every start.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Main());
+        boolean named = COMMANDS.stream().anyMatch(c -> c != Help.class && c.getAnnotation(Command.class).name().equals(first));
+        for (Class<?> c : COMMANDS) {
+            if (!named || c.getAnnotation(Command.class).name().equals(first)) cl.addSubcommand(new CommandLine(c));
+        }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("awm: " + (e instanceof IllegalArgumentException || e instanceof IllegalStateException ? e.getMessage() : e.toString()));
             return 2;
