@@ -4,11 +4,17 @@ import dev.awm.mcp.McpEndpoint;
 import dev.awm.runtime.Instance;
 import dev.awm.runtime.WorldRuntime;
 import dev.awm.server.HttpServer;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,12 +64,26 @@ final class EnvCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            WorldRuntime rt = options.load();
-            if (!rt.servable()) throw new IllegalStateException(rt.world.scenario() + " cannot be served: " + String.join("; ", rt.problems()));
-            if (save != null) prepareSaveDirectory();
-            Instance instance = rt.newInstance();
-            McpEndpoint endpoint = new McpEndpoint(rt, "/mcp", session -> instance);
-            HttpServer http = new HttpServer(host, port).mount("/mcp", endpoint.servlet).start();
+            // The HTTP server starts while the world loads, on another core; a client that connects as soon as the port
+            // opens waits for the world rather than failing.
+            WhenReady mcp = new WhenReady();
+            HttpServer http = new HttpServer(host, port).mount("/mcp", mcp);
+            CompletableFuture<HttpServer> listening = CompletableFuture.supplyAsync(http::start);
+            WorldRuntime rt;
+            Instance instance;
+            try {
+                rt = options.load();
+                if (!rt.servable()) throw new IllegalStateException(rt.world.scenario() + " cannot be served: " + String.join("; ", rt.problems()));
+                if (save != null) prepareSaveDirectory();
+                instance = rt.newInstance();
+                mcp.target.complete(new McpEndpoint(rt, "/mcp", session -> instance).servlet);
+                listening.join();
+            } catch (RuntimeException e) {
+                mcp.target.completeExceptionally(e);
+                listening.handle((started, failed) -> started).join();
+                http.close();
+                throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (save != null) {
                 write(save.resolve(INITIAL), rt.initialImage());
@@ -77,6 +97,16 @@ final class EnvCommand implements Runnable {
             out.flush();
             http.join();
             return 0;
+        }
+
+        /** Serves MCP once the world is loaded. */
+        private static final class WhenReady extends HttpServlet {
+            final CompletableFuture<HttpServlet> target = new CompletableFuture<>();
+
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+                target.join().service(req, resp);
+            }
         }
 
         /** Refuses, before anything is served, a --save that could not take both files or would overwrite an episode's. */
