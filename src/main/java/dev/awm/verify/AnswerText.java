@@ -72,7 +72,9 @@ final class AnswerText {
             }
         } else {
             String f = normalize(value.toString());
-            for (int i = lower.indexOf(f); i >= 0; i = lower.indexOf(f, i + 1)) spans.add(new Span(i, i + f.length()));
+            for (int i = lower.indexOf(f); i >= 0; i = lower.indexOf(f, i + 1)) {
+                if (digitEdgesStandalone(f, i, i + f.length())) spans.add(new Span(i, i + f.length()));
+            }
         }
         return spans;
     }
@@ -103,6 +105,23 @@ final class AnswerText {
             });
         }
         return out.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Text that begins or ends with a digit (a unit "2F", a card number, a code "B22") must not run on into a longer
+     * token there: unit "1" is not named by "$1,650" or "1BR", nor "305" by "1305 sq ft". Elsewhere text matches as a
+     * plain substring, so "Blue Mug" is named by "2 Blue Mugs".
+     */
+    private boolean digitEdgesStandalone(String value, int start, int end) {
+        if (Character.isDigit(value.charAt(0)) && start > 0) {
+            char b = lower.charAt(start - 1);
+            if (Character.isLetterOrDigit(b) || (b == '.' || b == ',') && start > 1 && Character.isDigit(lower.charAt(start - 2))) return false;
+        }
+        if (Character.isDigit(value.charAt(value.length() - 1)) && end < lower.length()) {
+            char a = lower.charAt(end);
+            if (Character.isLetterOrDigit(a) || (a == '.' || a == ',') && end + 1 < lower.length() && Character.isDigit(lower.charAt(end + 1))) return false;
+        }
+        return true;
     }
 
     /** A number must not be a fragment of a longer one. */

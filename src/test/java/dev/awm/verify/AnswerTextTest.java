@@ -53,6 +53,19 @@ class AnswerTextTest {
         assertThat(names("the Blue\n  Mug", "Blue Mug")).isTrue();
         assertThat(names("Liam O\u2019Brien", "Liam O'Brien")).isTrue();
         assertThat(names("\uFF11\uFF12 left", 12L)).as("full-width digits").isTrue();
+        assertThat(names("2 Blue Mugs", "Blue Mug")).as("text is a substring match").isTrue();
+    }
+
+    @Test
+    void textThatStartsOrEndsWithADigitIsNotFoundInsideALongerToken() {
+        assertThat(names("Rent is $1,650 for the 1BR.", "1")).as("a unit named 1").isFalse();
+        assertThat(names("It is 1305 sq ft.", "305")).isFalse();
+        assertThat(names("unit 12F", "2F")).isFalse();
+        assertThat(names("Apt 1A", "Apt 1")).isFalse();
+        assertThat(names("Unit 1, on the first floor.", "1")).isTrue();
+        assertThat(names("Gate B22.", "B22")).isTrue();
+        assertThat(names("card 4417-0021", "4417")).as("a dash separates the groups of a card number").isTrue();
+        assertThat(names("Unit 2F's lease", "2F")).isTrue();
     }
 
     @Test

@@ -57,7 +57,7 @@ class BundledWorldsTest {
         assertThat(r.solved()).isEqualTo(10);
         assertThat(r.passedByNothing()).isZero();
         assertThat(world.verifiers()).allSatisfy(v -> assertThat(v.nearMisses()).as("near misses of task " + v.index()).hasSizeGreaterThanOrEqualTo(2));
-        assertThat(r.nearMissesRejected()).isEqualTo(r.nearMisses());
+        // a paid near miss, probe or refused alternative is an error above; none may be unlisted
         assertThat(r.probes().paid()).isZero();
         assertThat(r.probes().rejected()).as("collateral probes that changed the state, all refused").isGreaterThanOrEqualTo(100);
     }
