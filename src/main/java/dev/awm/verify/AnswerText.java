@@ -56,6 +56,31 @@ final class AnswerText {
         return !find(value).isEmpty();
     }
 
+    /**
+     * As {@link #find}, but text must stand as whole words (a plural "s" or "es", or "'s", may follow): how other
+     * candidates are looked for, so that candidate "other" is not named by "another", nor "home" by "homework". An
+     * expected value is looked for with {@link #find}, leniently, so that a right answer is not refused for its
+     * grammar ("2 Blue Mugs").
+     */
+    List<Span> findWords(Object value) {
+        List<Span> spans = find(value);
+        if (value instanceof Number) return spans;
+        List<Span> words = new ArrayList<>(spans.size());
+        for (Span s : spans) {
+            boolean startsWord = s.start == 0 || !Character.isLetterOrDigit(lower.charAt(s.start - 1)) || !Character.isLetterOrDigit(lower.charAt(s.start));
+            int end = s.end;
+            for (String suffix : new String[] {"'s", "es", "s"}) {
+                if (lower.startsWith(suffix, end)) {
+                    end += suffix.length();
+                    break;
+                }
+            }
+            boolean endsWord = end >= lower.length() || !Character.isLetterOrDigit(lower.charAt(end)) || !Character.isLetterOrDigit(lower.charAt(s.end - 1));
+            if (startsWord && endsWord) words.add(s);
+        }
+        return words;
+    }
+
     /** Every place the answer names {@code value}. NULL and blank text are never named. */
     List<Span> find(Object value) {
         List<Span> spans = new ArrayList<>();

@@ -57,6 +57,16 @@ class AnswerTextTest {
     }
 
     @Test
+    void otherCandidatesCountOnlyAsWholeWordsWhileExpectedValuesMatchLeniently() {
+        assertThat(AnswerMatch.named(new AnswerText("Shopping came first, ahead of another category."), java.util.List.of("shopping", "other"), 1))
+                .as("'other' is not named by 'another'").containsExactly(true, false);
+        assertThat(AnswerMatch.named(new AnswerText("Your homework room is booked."), java.util.List.of("room", "home"), 1)).containsExactly(true, false);
+        assertThat(AnswerMatch.named(new AnswerText("Shopping, then other purchases."), java.util.List.of("shopping", "other"), 1)).containsExactly(true, true);
+        assertThat(AnswerMatch.named(new AnswerText("2 Blue Mugs and the Teapots"), java.util.List.of("Blue Mug", "Teapot"), 1))
+                .as("a plural still names a candidate").containsExactly(true, true);
+    }
+
+    @Test
     void textThatStartsOrEndsWithADigitIsNotFoundInsideALongerToken() {
         assertThat(names("Rent is $1,650 for the 1BR.", "1")).as("a unit named 1").isFalse();
         assertThat(names("It is 1305 sq ft.", "305")).isFalse();
