@@ -9,9 +9,9 @@ import java.util.Locale;
 
 /**
  * An agent's final answer, read the way a person would: where a database value is named in it. Text matches as
- * {@link #normalize} reads it (case, white space and typography aside); a number matches in its plain and 2-decimal
- * forms, with thousands separators, and written in words ("eighty-five dollars"), but never as a fragment of a longer
- * number (12 is not in 120 or 3.12).
+ * {@link #normalize} reads it (case, white space and typography aside); a number matches any number written in the
+ * answer that equals it to the cent (19.5 is "19.50", "$19.5"; 4.0 is "4", "4.0"), with thousands separators, and
+ * written in words ("eighty-five dollars"), but never as a fragment of a longer number (12 is not in 120 or 3.12).
  */
 final class AnswerText {
 
@@ -22,6 +22,9 @@ final class AnswerText {
             return other.start <= start && end <= other.end && other.end - other.start > end - start;
         }
     }
+
+    /** A number as written in digits, thousands separators already removed: 1650, 19.5, 4.0. */
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\d+(?:\\.\\d+)?");
 
     private final String lower;
     /** {@code lower} without thousands separators, and where each of its characters is in {@code lower}. */
@@ -86,12 +89,11 @@ final class AnswerText {
         List<Span> spans = new ArrayList<>();
         if (value == null || value.toString().isBlank()) return spans;
         if (value instanceof Number n) {
-            for (String form : forms(value)) {
-                for (int i = plain.indexOf(form); i >= 0; i = plain.indexOf(form, i + 1)) {
-                    if (standalone(i, i + form.length())) spans.add(new Span(plainAt[i], plainAt[i + form.length() - 1] + 1));
-                }
-            }
             BigDecimal exact = rounded(n);
+            java.util.regex.Matcher m = NUMBER.matcher(plain);
+            while (m.find()) {
+                if (standalone(m.start(), m.end()) && new BigDecimal(m.group()).compareTo(exact) == 0) spans.add(new Span(plainAt[m.start()], plainAt[m.end() - 1] + 1));
+            }
             for (NumberWords.Phrase w : numberWords) {
                 if (w.value().compareTo(exact) == 0) spans.add(new Span(w.start(), w.end()));
             }

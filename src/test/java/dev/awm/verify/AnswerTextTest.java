@@ -20,6 +20,10 @@ class AnswerTextTest {
         assertThat(names("There are 30 left", 3L)).isFalse();
         assertThat(names("It costs $112.50", 12.5)).isFalse();
         assertThat(names("items 3,4 and 7", 3L)).as("a comma between list items is not a thousands separator").isTrue();
+        assertThat(names("The range is 0.4-4.0.", 4.0)).as("a whole number written with one decimal").isTrue();
+        assertThat(names("It took 212.0 minutes", 212L)).isTrue();
+        assertThat(names("It costs $12.499", 12.5)).as("not equal to the cent").isFalse();
+        assertThat(names("It costs $12.50", 12.499)).as("a stored float rounds to the cent").isTrue();
         assertThat(names("the BLUE mug", "Blue Mug")).isTrue();
         assertThat(names("the red mug", "Blue Mug")).isFalse();
     }
