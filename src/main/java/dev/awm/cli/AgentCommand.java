@@ -270,7 +270,7 @@ final class AgentCommand implements Callable<Integer> {
         @Option(names = "--max-tokens", paramLabel = "N", description = "Completion tokens per turn (max_completion_tokens). Default: 2048 in awm style (as AWM's agent), the server's own in native style.")
         Integer maxTokens;
 
-        @Option(names = "--extra-body", paramLabel = "JSON", description = "Fields added to every request body, for reasoning models and vLLM, e.g. '{\"chat_template_kwargs\": {\"enable_thinking\": true}}' or '{\"reasoning_effort\": \"low\"}'. Default: in awm style against a local endpoint, AWM's vLLM fields (thinking on, at least 16 tokens).")
+        @Option(names = {"--extra-body", "--llm-extra"}, paramLabel = "JSON", description = "Fields added to every request body, for reasoning models and vLLM, e.g. '{\"chat_template_kwargs\": {\"enable_thinking\": true}}' or '{\"reasoning_effort\": \"low\"}'. Default: in awm style against a local endpoint, AWM's vLLM fields (thinking on, at least 16 tokens).")
         String extraBody;
 
         @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "How long one model reply may take before it is retried. Default: ${DEFAULT-VALUE}.")

@@ -49,22 +49,23 @@ final class CheckCommand implements Callable<Integer> {
         List<World> worlds = options.load();
         PythonVerifier.Sandbox python = runPython ? PythonVerifier.sandbox() : null;
         if (!json) out.printf("%-26s %6s %5s %5s %6s %10s %11s %12s %9s %8s %8s %6s%n", "world", "tables", "tools", "tasks", "solved", "by-nothing", "near-misses", "alternatives", "probes", "inconcl.", "padding", "errors");
-        boolean failed = false;
-        int skipped = 0;
+        boolean[] failed = {false};
+        int[] skipped = {0};
         List<Object> reports = new ArrayList<>();
-        for (World w : worlds) {
-            if ((w.tools().isEmpty() || w.verifiers().isEmpty()) && !strict && (options.worlds == null || options.worlds.isEmpty())) {
-                skipped++;
+        boolean named = options.worlds != null && !options.worlds.isEmpty();
+        // worlds are proven side by side, one per core, and printed in order
+        Parallel.inOrder(worlds, w -> (w.tools().isEmpty() || w.verifiers().isEmpty()) && !strict && !named ? null : WorldCheck.run(WorldRuntime.load(w), python), (w, r) -> {
+            if (r == null) {
+                skipped[0]++;
                 String why = w.problems().isEmpty() ? "" : w.problems().get(0);
                 if (json) reports.add(fields("world", w.scenario(), "skipped", why));
                 else out.printf("%-26s %6d %5d %5d %6s %10s %11s %12s %9s %8s %8s %6s  skipped: %s%n", w.scenario(), w.tables().size(), w.toolCount(), w.tasks().size(), "-", "-", "-", "-", "-", "-", "-", "-", why);
-                continue;
+                return;
             }
-            WorldCheck.Report r = WorldCheck.run(WorldRuntime.load(w), python);
-            failed |= !r.ok();
+            failed[0] |= !r.ok();
             if (json) {
                 reports.add(json(r));
-                continue;
+                return;
             }
             WorldCheck.Probes p = r.probes();
             out.printf("%-26s %6d %5d %5d %6s %10d %11s %12s %9s %8d %8s %6d  %s%n", r.world(), r.tables(), r.tools(), r.tasks(), r.solved() + "/" + r.tasks(), r.passedByNothing(),
@@ -81,14 +82,15 @@ final class CheckCommand implements Callable<Integer> {
                     for (String u : o.padding().unproven()) out.printf("    task %d %s%n", o.task(), u);
                 }
             }
-        }
-        if (json) out.println(Json.write(fields("ok", !failed && skipped < worlds.size(), "worlds", reports)));
+            out.flush();
+        });
+        if (json) out.println(Json.write(fields("ok", !failed[0] && skipped[0] < worlds.size(), "worlds", reports)));
         out.flush();
-        if (skipped == worlds.size()) {
+        if (skipped[0] == worlds.size()) {
             spec.commandLine().getErr().println("awm: no world here has both a SQL toolset and verifiers to check");
             return 1;
         }
-        return failed ? 1 : 0;
+        return failed[0] ? 1 : 0;
     }
 
     private static Map<String, Object> json(WorldCheck.Report r) {

@@ -93,7 +93,7 @@ final class GenCommand implements Runnable {
         @Option(names = "--temperature", description = "Sampling temperature. Default: the server's (reasoning models take none).")
         Double temperature;
 
-        @Option(names = "--llm-extra", paramLabel = "JSON", description = "Extra fields for every request body, e.g. '{\"chat_template_kwargs\": {\"enable_thinking\": false}}'.")
+        @Option(names = {"--llm-extra", "--extra-body"}, paramLabel = "JSON", description = "Extra fields for every request body, e.g. '{\"chat_template_kwargs\": {\"enable_thinking\": false}}'.")
         String llmExtra;
 
         @Option(names = "--price-in", defaultValue = "0", description = "Price per million prompt tokens, for the cost column.")

@@ -211,7 +211,7 @@ public final class McpEndpoint implements AutoCloseable {
         boolean readOnly = t.tool.readOnly();
         d.putObject("annotations")
                 .put("readOnlyHint", readOnly)
-                .put("destructiveHint", !readOnly && t.tool.destructive())
+                .put("destructiveHint", t.destructive)
                 .put("idempotentHint", readOnly)
                 .put("openWorldHint", false);
         return d;

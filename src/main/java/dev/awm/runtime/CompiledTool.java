@@ -23,12 +23,18 @@ public final class CompiledTool {
     private static final int MAX_PROBLEMS_SHOWN = 10;
 
     public final Tool tool;
+    /**
+     * Whether a call may change or remove rows that existed before it (an UPDATE, DELETE, REPLACE or upsert), as
+     * SQLite compiles its write steps; false for a tool that only reads or only adds rows (MCP's destructiveHint).
+     */
+    public final boolean destructive;
     final List<SqlText> sql;
     private final Schema schema;
     private final Map<String, Object> defaults;
 
-    CompiledTool(Tool tool) {
+    CompiledTool(Tool tool, boolean destructive) {
         this.tool = tool;
+        this.destructive = destructive;
         this.sql = tool.steps().stream().map(s -> SqlText.parse(s.sql())).toList();
         this.schema = SCHEMAS.getSchema(tool.inputSchema());
         Map<String, Object> d = new LinkedHashMap<>();

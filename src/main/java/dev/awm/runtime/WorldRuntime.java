@@ -76,7 +76,7 @@ public final class WorldRuntime {
                 for (Tool tool : world.tools().get()) {
                     List<String> p = ToolsetChecker.check(db, tool);
                     toolProblems.addAll(p);
-                    if (p.isEmpty()) tools.put(tool.name(), new CompiledTool(tool));
+                    if (p.isEmpty()) tools.put(tool.name(), new CompiledTool(tool, changesExistingRows(db, tool)));
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("SQLite failed while checking " + world.scenario() + ": " + e.getMessage(), e);
@@ -154,6 +154,25 @@ public final class WorldRuntime {
                 }
             }
         }
+    }
+
+    /** INSERT OR REPLACE and REPLACE: their overwrite of a row with the same key compiles to a plain OP_Insert. */
+    private static final java.util.regex.Pattern REPLACES = java.util.regex.Pattern.compile("(?i)\\bOR\\s+REPLACE\\b|^\\s*REPLACE\\b");
+    /** OP_Insert's p5 flag for a row being updated (UPDATE, and an upsert's DO UPDATE). */
+    private static final int OPFLAG_ISUPDATE = 0x04;
+
+    /** Whether a write step of {@code tool} may change or delete a row that existed before the call, as SQLite compiles it. */
+    private static boolean changesExistingRows(SQLiteConnection db, Tool tool) throws SQLException {
+        for (Tool.Step step : tool.steps()) {
+            if (!(step instanceof Tool.Write)) continue;
+            SqlText sql = SqlText.parse(step.sql());
+            if (REPLACES.matcher(sql.jdbc()).find()) return true;
+            for (Map<String, Object> op : Sqlite.query(db, "EXPLAIN " + sql.jdbc())) {
+                Object opcode = op.get("opcode");
+                if ("Delete".equals(opcode) || "Insert".equals(opcode) && (((Number) op.get("p5")).intValue() & OPFLAG_ISUPDATE) != 0) return true;
+            }
+        }
+        return false;
     }
 
     static String abbreviate(String s) {

@@ -62,7 +62,7 @@ public final class BundledAnswers {
                 for (int i = 0; i < list.size(); i++) {
                     JsonNode v = verifiers[i];
                     boolean question = v.path("verifier").path("answer").size() > 0;
-                    boolean change = v.path("verifier").path("unchanged_except").size() > 0;
+                    boolean change = changesState(b, v);
                     tasks.addObject().put("task", list.get(i).asString()).put("kind", question && change ? "both" : question ? "question" : "change")
                             .put("min_calls", Math.max(1, v.path("solution").path("calls").size()));
                 }
@@ -103,6 +103,15 @@ public final class BundledAnswers {
     }
 
     /** The lines of one of a bundled world's stage files. */
+    /** Whether {@code verifierLine}'s reference solution calls a tool of {@code bundled} that writes: a task that changes state. */
+    static boolean changesState(String bundled, JsonNode verifierLine) {
+        java.util.Set<String> writers = new java.util.HashSet<>();
+        for (JsonNode t : file(bundled, GenDir.ENVS)[0].path("toolset").path("tools")) {
+            if (t.path("steps").valueStream().anyMatch(step -> step.has("write"))) writers.add(t.path("name").asString());
+        }
+        return verifierLine.path("solution").path("calls").valueStream().anyMatch(c -> writers.contains(c.path("tool").asString()));
+    }
+
     public static JsonNode[] file(String bundled, String file) {
         return FILES.computeIfAbsent(bundled + "/" + file, k -> {
             try (InputStream in = BundledAnswers.class.getResourceAsStream("/worlds/" + k)) {

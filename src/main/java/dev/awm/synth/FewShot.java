@@ -115,7 +115,7 @@ final class FewShot {
         JsonNode question = null, change = null;
         for (JsonNode v : file(GenDir.VERIFIER)) {
             boolean asks = v.path("verifier").path("answer").size() > 0;
-            boolean writes = v.path("verifier").path("unchanged_except").size() > 0;
+            boolean writes = BundledAnswers.changesState(name, v);
             if (asks && !writes && question == null) question = v;
             if (writes && change == null) change = v;
         }

@@ -169,7 +169,7 @@ final class VerifierStage extends Stage {
             int idx = item.path("task_idx").asInt(-1);
             line.set("task_idx", item.path("task_idx"));
             line.put("task", idx >= 0 && idx < tasks.size() ? tasks.get(idx) : item.path("task").asString(""));
-            for (String f : List.of("verifier", "solution", "near_misses")) if (item.has(f)) line.set(f, item.get(f));
+            for (String f : List.of("verifier", "solution", "near_misses", "alternatives")) if (item.has(f)) line.set(f, item.get(f));
             out.add(line);
         }
         return out;

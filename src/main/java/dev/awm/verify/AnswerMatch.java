@@ -47,10 +47,11 @@ final class AnswerMatch {
      * For each value, whether the answer names it somewhere that is not inside a longer mention of another value,
      * where one of the two is a candidate (from index {@code expected} on): "Mug" inside "Blue Mug" names only the
      * Blue Mug. Expected values never hide each other, so without candidates this is plain "the answer contains it".
+     * Other candidates must stand as whole words ({@link AnswerText#findWords}).
      */
     static List<Boolean> named(AnswerText answer, List<Object> values, int expected) {
         List<List<AnswerText.Span>> spans = new ArrayList<>(values.size());
-        for (Object v : values) spans.add(answer.find(v));
+        for (int i = 0; i < values.size(); i++) spans.add(i < expected ? answer.find(values.get(i)) : answer.findWords(values.get(i)));
         List<Boolean> out = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             boolean any = false;

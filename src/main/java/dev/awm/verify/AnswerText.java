@@ -9,9 +9,9 @@ import java.util.Locale;
 
 /**
  * An agent's final answer, read the way a person would: where a database value is named in it. Text matches as
- * {@link #normalize} reads it (case, white space and typography aside); a number matches in its plain and 2-decimal
- * forms, with thousands separators, and written in words ("eighty-five dollars"), but never as a fragment of a longer
- * number (12 is not in 120 or 3.12).
+ * {@link #normalize} reads it (case, white space and typography aside); a number matches any number written in the
+ * answer that equals it to the cent (19.5 is "19.50", "$19.5"; 4.0 is "4", "4.0"), with thousands separators, and
+ * written in words ("eighty-five dollars"), but never as a fragment of a longer number (12 is not in 120 or 3.12).
  */
 final class AnswerText {
 
@@ -22,6 +22,9 @@ final class AnswerText {
             return other.start <= start && end <= other.end && other.end - other.start > end - start;
         }
     }
+
+    /** A number as written in digits, thousands separators already removed: 1650, 19.5, 4.0. */
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\d+(?:\\.\\d+)?");
 
     private final String lower;
     /** {@code lower} without thousands separators, and where each of its characters is in {@code lower}. */
@@ -56,23 +59,49 @@ final class AnswerText {
         return !find(value).isEmpty();
     }
 
+    /**
+     * As {@link #find}, but text must stand as whole words (a plural "s" or "es", or "'s", may follow): how other
+     * candidates are looked for, so that candidate "other" is not named by "another", nor "home" by "homework". An
+     * expected value is looked for with {@link #find}, leniently, so that a right answer is not refused for its
+     * grammar ("2 Blue Mugs").
+     */
+    List<Span> findWords(Object value) {
+        List<Span> spans = find(value);
+        if (value instanceof Number) return spans;
+        List<Span> words = new ArrayList<>(spans.size());
+        for (Span s : spans) {
+            boolean startsWord = s.start == 0 || !Character.isLetterOrDigit(lower.charAt(s.start - 1)) || !Character.isLetterOrDigit(lower.charAt(s.start));
+            int end = s.end;
+            for (String suffix : new String[] {"'s", "es", "s"}) {
+                if (lower.startsWith(suffix, end)) {
+                    end += suffix.length();
+                    break;
+                }
+            }
+            boolean endsWord = end >= lower.length() || !Character.isLetterOrDigit(lower.charAt(end)) || !Character.isLetterOrDigit(lower.charAt(s.end - 1));
+            if (startsWord && endsWord) words.add(s);
+        }
+        return words;
+    }
+
     /** Every place the answer names {@code value}. NULL and blank text are never named. */
     List<Span> find(Object value) {
         List<Span> spans = new ArrayList<>();
         if (value == null || value.toString().isBlank()) return spans;
         if (value instanceof Number n) {
-            for (String form : forms(value)) {
-                for (int i = plain.indexOf(form); i >= 0; i = plain.indexOf(form, i + 1)) {
-                    if (standalone(i, i + form.length())) spans.add(new Span(plainAt[i], plainAt[i + form.length() - 1] + 1));
-                }
-            }
             BigDecimal exact = rounded(n);
+            java.util.regex.Matcher m = NUMBER.matcher(plain);
+            while (m.find()) {
+                if (standalone(m.start(), m.end()) && new BigDecimal(m.group()).compareTo(exact) == 0) spans.add(new Span(plainAt[m.start()], plainAt[m.end() - 1] + 1));
+            }
             for (NumberWords.Phrase w : numberWords) {
                 if (w.value().compareTo(exact) == 0) spans.add(new Span(w.start(), w.end()));
             }
         } else {
             String f = normalize(value.toString());
-            for (int i = lower.indexOf(f); i >= 0; i = lower.indexOf(f, i + 1)) spans.add(new Span(i, i + f.length()));
+            for (int i = lower.indexOf(f); i >= 0; i = lower.indexOf(f, i + 1)) {
+                if (digitEdgesStandalone(f, i, i + f.length())) spans.add(new Span(i, i + f.length()));
+            }
         }
         return spans;
     }
@@ -103,6 +132,23 @@ final class AnswerText {
             });
         }
         return out.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Text that begins or ends with a digit (a unit "2F", a card number, a code "B22") must not run on into a longer
+     * token there: unit "1" is not named by "$1,650" or "1BR", nor "305" by "1305 sq ft". Elsewhere text matches as a
+     * plain substring, so "Blue Mug" is named by "2 Blue Mugs".
+     */
+    private boolean digitEdgesStandalone(String value, int start, int end) {
+        if (Character.isDigit(value.charAt(0)) && start > 0) {
+            char b = lower.charAt(start - 1);
+            if (Character.isLetterOrDigit(b) || (b == '.' || b == ',') && start > 1 && Character.isDigit(lower.charAt(start - 2))) return false;
+        }
+        if (Character.isDigit(value.charAt(value.length() - 1)) && end < lower.length()) {
+            char a = lower.charAt(end);
+            if (Character.isLetterOrDigit(a) || (a == '.' || a == ',') && end + 1 < lower.length() && Character.isDigit(lower.charAt(end + 1))) return false;
+        }
+        return true;
     }
 
     /** A number must not be a fragment of a longer one. */

@@ -19,7 +19,8 @@ import java.util.Set;
  * rows it deleted may be deleted, and at most as many rows may be inserted as it inserted. Every other table is
  * {@link Kind#FROZEN}. A verifier widens this only by declaring it: {@code unchanged_except} lists the tables that
  * may change (those the solution leaves alone become {@link Kind#FREE}: an alternative path), {@code any_rows} makes
- * tables of the footprint FREE. SQLite's own tables (AUTOINCREMENT counters) move with the tables they count and are
+ * tables of the footprint FREE, and {@code may_insert} lets any number of rows be inserted into tables whose existing rows
+ * stay held (an append-only log, a ledger). SQLite's own tables (AUTOINCREMENT counters) move with the tables they count and are
  * never judged.
  *
  * @param problems what is wrong with the task's declaration or solution, for {@code awm check} to report
@@ -33,11 +34,12 @@ public record Footprint(Map<String, Rule> tables, List<String> problems) {
      *
      * @param updated the pre-existing rows (by key) the solution updated, each with the columns it changed
      * @param deleted the pre-existing rows (by key) the solution deleted
-     * @param inserts how many rows the solution inserted
+     * @param inserts how many rows an episode may insert: as many as the solution did, or any number ({@link #ANY})
      */
     public record Rule(Kind kind, Map<Map<String, Object>, Set<String>> updated, Set<Map<String, Object>> deleted, int inserts) {
         static final Rule FROZEN = new Rule(Kind.FROZEN, Map.of(), Set.of(), 0);
         static final Rule FREE = new Rule(Kind.FREE, Map.of(), Set.of(), 0);
+        static final int ANY = Integer.MAX_VALUE;
     }
 
     /** Runs the task's reference solution on a fresh instance of {@code rt} and derives the footprint from what it changed. */
@@ -76,6 +78,12 @@ public record Footprint(Map<String, Rule> tables, List<String> problems) {
         if (declared != null) {
             for (String t : declared) if (tables.contains(t) && !rules.containsKey(t)) rules.put(t, Rule.FREE);
         }
+        for (String t : spec.mayInsert()) {
+            Rule r = rules.get(t);
+            if (r == null && (declared == null || declared.contains(t)) && tables.contains(t)) rules.put(t, new Rule(Kind.ROWS, Map.of(), Set.of(), Rule.ANY));
+            else if (r != null && r.kind() == Kind.ROWS) rules.put(t, new Rule(Kind.ROWS, r.updated(), r.deleted(), Rule.ANY));
+            else if (r == null && tables.contains(t)) problems.add("may_insert names " + t + ", which unchanged_except does not list");
+        }
         for (String t : spec.anyRows()) {
             Rule r = rules.get(t);
             if (r != null) rules.put(t, new Rule(Kind.FREE, r.updated(), r.deleted(), r.inserts())); // what the solution did stays known, for the probes
@@ -110,7 +118,8 @@ public record Footprint(Map<String, Rule> tables, List<String> problems) {
     public String describe() {
         if (tables.isEmpty()) return "nothing may change";
         StringBuilder s = new StringBuilder();
-        tables.forEach((t, r) -> s.append(s.isEmpty() ? "" : " ").append(t).append('(').append(r.kind().name().toLowerCase(java.util.Locale.ROOT)).append(')'));
+        tables.forEach((t, r) -> s.append(s.isEmpty() ? "" : " ").append(t).append('(').append(r.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .append(r.kind() == Kind.ROWS && r.inserts() == Rule.ANY ? ", any inserts" : "").append(')'));
         return s.toString();
     }
 

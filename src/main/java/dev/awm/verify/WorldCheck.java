@@ -184,7 +184,7 @@ public final class WorldCheck {
                 if (v.complete()) paid++;
                 else errors.add("the alternative '" + alt.why() + "' is a correct episode the verifier refuses: " + failed(v)
                         + (steps.stream().anyMatch(st -> st.result().error()) ? " (one of its calls failed: " + steps.stream().filter(st -> st.result().error()).findFirst().orElseThrow().result().text() + ")" : "")
-                        + "; widen the footprint (unchanged_except, any_rows) or loosen the check, or drop the alternative if it is not right");
+                        + "; widen the footprint (unchanged_except, any_rows, may_insert) or loosen the check, or drop the alternative if it is not right");
             } catch (Exception e) {
                 errors.add("the alternative '" + alt.why() + "' could not run: " + reason(e));
             }
@@ -216,8 +216,12 @@ public final class WorldCheck {
         try (SQLiteConnection db = Sqlite.openPair(image, image)) {
             List<String> tables = rt.world.tables().stream().map(World.Table::name).toList();
             for (TaskSpec spec : rt.world.verifiers()) {
-                for (String declaration : List.of("unchanged_except", "any_rows")) {
-                    List<String> named = declaration.equals("any_rows") ? spec.anyRows() : spec.unchangedExcept();
+                for (String declaration : List.of("unchanged_except", "any_rows", "may_insert")) {
+                    List<String> named = switch (declaration) {
+                        case "any_rows" -> spec.anyRows();
+                        case "may_insert" -> spec.mayInsert();
+                        default -> spec.unchangedExcept();
+                    };
                     for (String t : named == null ? List.<String>of() : named) {
                         if (!tables.contains(t)) problems.add("task " + spec.index() + ": " + declaration + " names " + t + ", which is not a table of this world");
                     }

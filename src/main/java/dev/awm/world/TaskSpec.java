@@ -12,9 +12,16 @@ import tools.jackson.databind.JsonNode;
  * @param anyRows tables of the footprint in which any row may change (several valid paths inside one table)
  * @param awmVerifierNote for an imported world, why AWM's own Python verifier disagrees with this one, or null
  * @param alternatives other correct ways to do the task, which the verifier must pay as it pays the solution
+ * @param mayInsert tables into which an episode may insert any number of rows, their existing rows held as before
+ *     (an append-only log that another correct path writes more of)
  */
 public record TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, List<String> anyRows,
-        Solution solution, List<NearMiss> nearMisses, String awmVerifierNote, List<Alternative> alternatives) {
+        Solution solution, List<NearMiss> nearMisses, String awmVerifierNote, List<Alternative> alternatives, List<String> mayInsert) {
+
+    public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, List<String> anyRows,
+            Solution solution, List<NearMiss> nearMisses, String awmVerifierNote, List<Alternative> alternatives) {
+        this(index, task, checks, answerChecks, unchangedExcept, anyRows, solution, nearMisses, awmVerifierNote, alternatives, List.of());
+    }
 
     public TaskSpec(int index, String task, List<Check> checks, List<Check> answerChecks, List<String> unchangedExcept, List<String> anyRows,
             Solution solution, List<NearMiss> nearMisses, String awmVerifierNote) {

@@ -34,7 +34,4 @@ public record Tool(String name, String description, JsonNode inputSchema, List<S
         return steps.stream().noneMatch(s -> s instanceof Write);
     }
 
-    public boolean destructive() {
-        return steps.stream().anyMatch(s -> s instanceof Write w && w.sql().stripLeading().regionMatches(true, 0, "DELETE", 0, 6));
-    }
 }

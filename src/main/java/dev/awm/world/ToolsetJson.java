@@ -87,7 +87,7 @@ final class ToolsetJson {
         for (JsonNode m : line.path("alternatives")) {
             alternatives.add(new TaskSpec.Alternative(m.path("why").asString("alternative " + (alternatives.size() + 1)), calls(m.path("calls")), m.path("answer").asString("")));
         }
-        for (String list : List.of("unchanged_except", "any_rows")) {
+        for (String list : List.of("unchanged_except", "any_rows", "may_insert")) {
             if (verifier.has(list) && !verifier.get(list).isArray()) problems.add(at + ": \"" + list + "\" must be an array of table names, such as [\"orders\"]");
         }
         for (JsonNode c : verifier.path("answer")) {
@@ -95,8 +95,9 @@ final class ToolsetJson {
         }
         List<String> unchangedExcept = verifier.has("unchanged_except") ? WorldFiles.strings(verifier.get("unchanged_except")) : null;
         List<String> anyRows = verifier.has("any_rows") ? WorldFiles.strings(verifier.get("any_rows")) : List.of();
+        List<String> mayInsert = verifier.has("may_insert") ? WorldFiles.strings(verifier.get("may_insert")) : List.of();
         return Optional.of(new TaskSpec(line.get("task_idx").asInt(), line.path("task").asString(""), checks, answer, unchangedExcept, anyRows, solution,
-                List.copyOf(misses), line.path("awm_verifier_note").asString(null), List.copyOf(alternatives)));
+                List.copyOf(misses), line.path("awm_verifier_note").asString(null), List.copyOf(alternatives), mayInsert));
     }
 
     private static List<TaskSpec.Call> calls(JsonNode array) {

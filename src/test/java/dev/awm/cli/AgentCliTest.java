@@ -102,7 +102,7 @@ class AgentCliTest {
         assertThat(noModel.err()).contains("serves no model named 'gpt-9'").doesNotContain("Exception");
         CliTest.Run noWorld = CliTest.run("verify", tmp.resolve("nothing").toString());
         assertThat(noWorld.err()).contains("no such run directory");
-        assertThat(CliTest.run("verify", "--world", "tiny_shop", "--dir", "src/test/resources/worlds").err()).contains("give a run directory (awm verify RUN_DIR), or --task and --final");
+        assertThat(CliTest.run("verify", "--world", "tiny_shop", "--dir", "src/test/resources/worlds").err()).contains("give a run directory (awm verify RUN_DIR), or --task with one of --final or --calls");
     }
 
     @Test

@@ -132,6 +132,23 @@ class CliTest {
     }
 
     @Test
+    void verifyReplaysToolCallsOnAFreshInstanceAndScoresWhatTheyLeave(@TempDir Path dir) throws Exception {
+        Path calls = Files.writeString(dir.resolve("calls.json"), "[{\"tool\": \"add_to_cart\", \"arguments\": {\"product_id\": 1, \"quantity\": 2}},"
+                + " {\"tool\": \"add_to_cart\", \"arguments\": {\"product_id\": 99}}]");
+        String[] base = {"verify", "--dir", "src/test/resources/worlds", "--world", "tiny_shop", "--task", "0"};
+        Run done = run(concat(base, "--calls", calls.toString()));
+        assertThat(done.exit()).as(done.err()).isZero();
+        assertThat(done.out()).contains("call 1 add_to_cart: {").contains("call 2 add_to_cart: error: No product has id 99").contains("tiny_shop task 0: COMPLETE");
+        Path collateral = Files.writeString(dir.resolve("more.json"), "[{\"tool\": \"add_to_cart\", \"arguments\": {\"product_id\": 1, \"quantity\": 2}},"
+                + " {\"tool\": \"add_to_cart\", \"arguments\": {\"product_id\": 3}}]");
+        Run paidNothing = run(concat(base, "--calls", collateral.toString(), "--json"));
+        assertThat(paidNothing.exit()).isEqualTo(1);
+        assertThat(Json.parse(paidNothing.out()).path("reward").asInt()).isZero();
+        assertThat(run(concat(base, "--calls", calls.toString(), "--final", calls.toString())).err()).contains("one of --final or --calls");
+        assertThat(run(concat(base, "--calls", Files.writeString(dir.resolve("bad.json"), "{\"tool\": 1}").toString())).err()).contains("must hold a JSON array");
+    }
+
+    @Test
     void verifyScoresAnEpisodeFromItsDatabaseFiles(@TempDir Path dir) throws Exception {
         WorldRuntime shop = TestWorlds.tinyShopRuntime();
         Path fin = dir.resolve("final.db");

@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -25,17 +24,9 @@ class LlmClientTest {
 
     static final JsonNode SCHEMA = WorldFiles.JSON.readTree("{\"type\": \"object\", \"properties\": {\"tasks\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}, \"required\": [\"tasks\"]}");
 
-    ScriptedLlmServer llm;
+    @AutoClose
+    final ScriptedLlmServer llm = ScriptedLlmServer.start();
 
-    @BeforeEach
-    void start() throws Exception {
-        llm = new ScriptedLlmServer();
-    }
-
-    @AfterEach
-    void stop() {
-        llm.close();
-    }
 
     static ChatRequest tasks(String world) {
         return ChatRequest.of("tasks", world, List.of(Message.system("You write tasks."), Message.user("Write two tasks."))).withSchema(SCHEMA);

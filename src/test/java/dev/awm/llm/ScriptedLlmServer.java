@@ -163,6 +163,15 @@ public final class ScriptedLlmServer implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:PORT/v1}, the base URL to configure. */
+    /** A server on a free local port, for a test's field: {@code @AutoClose final ScriptedLlmServer llm = ScriptedLlmServer.start();}. */
+    public static ScriptedLlmServer start() {
+        try {
+            return new ScriptedLlmServer();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }

@@ -27,6 +27,25 @@ class ToolsetCheckerTest {
         return "{\"name\": \"t\", \"description\": \"A test tool.\", \"inputSchema\": {\"type\": \"object\", \"properties\": " + properties + "}, \"steps\": " + steps + "}";
     }
 
+    /** Whether the one tool written as in gen_envs.jsonl is marked destructive (MCP's destructiveHint). */
+    static boolean destructive(String steps) {
+        List<Tool> tools = WorldFiles.parseToolset(Json.parse("{\"tools\": [" + tool(steps) + "]}"), new ArrayList<>());
+        WorldRuntime rt = WorldRuntime.load(WorldFiles.withTools(TestWorlds.tinyShop(), tools));
+        assertThat(rt.toolProblems()).isEmpty();
+        return rt.tools().get(0).destructive;
+    }
+
+    @Test
+    void aToolIsDestructiveWhenItMayChangeOrRemoveExistingRowsHoweverItsSqlIsWritten() {
+        assertThat(destructive("[{\"read\": \"SELECT * FROM products WHERE title = :q\", \"as\": \"x\"}]")).isFalse();
+        assertThat(destructive("[{\"write\": \"INSERT INTO cart_items (user_id, product_id, quantity, added_at) VALUES (:user_id, 1, 1, :now)\"}]")).isFalse();
+        assertThat(destructive("[{\"write\": \"UPDATE products SET title = :q WHERE id = 1\"}]")).isTrue();
+        assertThat(destructive("[{\"write\": \"WITH gone AS (SELECT id FROM cart_items WHERE user_id = :user_id) DELETE FROM cart_items WHERE id IN (SELECT id FROM gone)\"}]")).isTrue();
+        assertThat(destructive("[{\"write\": \"INSERT INTO cart_items (user_id, product_id, quantity, added_at) VALUES (:user_id, 1, 1, :now) "
+                + "ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = quantity + 1\"}]")).as("an upsert overwrites").isTrue();
+        assertThat(destructive("[{\"write\": \"REPLACE INTO cart_items (user_id, product_id, quantity, added_at) VALUES (:user_id, 1, 1, :now)\"}]")).isTrue();
+    }
+
     @Test
     void theTestShopsOwnToolsPass() {
         assertThat(TestWorlds.tinyShopRuntime().toolProblems()).isEmpty();

@@ -13,8 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -22,19 +21,11 @@ import tools.jackson.databind.JsonNode;
 /** Resume and cache: an interrupted run continues without asking again what was answered; a cached rerun asks nothing. */
 class ResumeTest {
 
-    ScriptedLlmServer llm;
+    @AutoClose
+    final ScriptedLlmServer llm = ScriptedLlmServer.start();
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void start() throws Exception {
-        llm = new ScriptedLlmServer();
-    }
-
-    @AfterEach
-    void stop() {
-        llm.close();
-    }
 
     @Test
     void aRunStoppedMidStageResumesWithoutRepeatingAnAnsweredRequest() throws Exception {

@@ -11,8 +11,7 @@ import dev.awm.world.WorldFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -22,19 +21,11 @@ import tools.jackson.databind.node.ObjectNode;
 /** Each stage's guarantees against realistic good and bad answers of a scripted model, and the one repair mechanism. */
 class StagesTest {
 
-    ScriptedLlmServer llm;
+    @AutoClose
+    final ScriptedLlmServer llm = ScriptedLlmServer.start();
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void start() throws Exception {
-        llm = new ScriptedLlmServer();
-    }
-
-    @AfterEach
-    void stop() {
-        llm.close();
-    }
 
     Pipeline pipeline(String... seeds) throws Exception {
         return GenTestSupport.pipeline(dir.resolve("out"), llm, GenTestSupport.settings(seeds.length, GenTestSupport.seeds(dir, seeds)));

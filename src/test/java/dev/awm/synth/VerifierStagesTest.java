@@ -13,8 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -24,19 +23,11 @@ import tools.jackson.databind.node.ObjectNode;
 /** The verifier and red-team stages: a verifier that pays for doing nothing is repaired; a hack the first verifier pays tightens it. */
 class VerifierStagesTest {
 
-    ScriptedLlmServer llm;
+    @AutoClose
+    final ScriptedLlmServer llm = ScriptedLlmServer.start();
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void start() throws Exception {
-        llm = new ScriptedLlmServer();
-    }
-
-    @AfterEach
-    void stop() {
-        llm.close();
-    }
 
     static Predicate<ScriptedLlmServer.Request> about(String stage, int task) {
         return r -> r.chat() && r.stage().equals(stage) && r.world().equals("library_1") && r.allText().contains("\nTask " + task + ": ");

@@ -20,6 +20,10 @@ class AnswerTextTest {
         assertThat(names("There are 30 left", 3L)).isFalse();
         assertThat(names("It costs $112.50", 12.5)).isFalse();
         assertThat(names("items 3,4 and 7", 3L)).as("a comma between list items is not a thousands separator").isTrue();
+        assertThat(names("The range is 0.4-4.0.", 4.0)).as("a whole number written with one decimal").isTrue();
+        assertThat(names("It took 212.0 minutes", 212L)).isTrue();
+        assertThat(names("It costs $12.499", 12.5)).as("not equal to the cent").isFalse();
+        assertThat(names("It costs $12.50", 12.499)).as("a stored float rounds to the cent").isTrue();
         assertThat(names("the BLUE mug", "Blue Mug")).isTrue();
         assertThat(names("the red mug", "Blue Mug")).isFalse();
     }
@@ -53,6 +57,29 @@ class AnswerTextTest {
         assertThat(names("the Blue\n  Mug", "Blue Mug")).isTrue();
         assertThat(names("Liam O\u2019Brien", "Liam O'Brien")).isTrue();
         assertThat(names("\uFF11\uFF12 left", 12L)).as("full-width digits").isTrue();
+        assertThat(names("2 Blue Mugs", "Blue Mug")).as("text is a substring match").isTrue();
+    }
+
+    @Test
+    void otherCandidatesCountOnlyAsWholeWordsWhileExpectedValuesMatchLeniently() {
+        assertThat(AnswerMatch.named(new AnswerText("Shopping came first, ahead of another category."), java.util.List.of("shopping", "other"), 1))
+                .as("'other' is not named by 'another'").containsExactly(true, false);
+        assertThat(AnswerMatch.named(new AnswerText("Your homework room is booked."), java.util.List.of("room", "home"), 1)).containsExactly(true, false);
+        assertThat(AnswerMatch.named(new AnswerText("Shopping, then other purchases."), java.util.List.of("shopping", "other"), 1)).containsExactly(true, true);
+        assertThat(AnswerMatch.named(new AnswerText("2 Blue Mugs and the Teapots"), java.util.List.of("Blue Mug", "Teapot"), 1))
+                .as("a plural still names a candidate").containsExactly(true, true);
+    }
+
+    @Test
+    void textThatStartsOrEndsWithADigitIsNotFoundInsideALongerToken() {
+        assertThat(names("Rent is $1,650 for the 1BR.", "1")).as("a unit named 1").isFalse();
+        assertThat(names("It is 1305 sq ft.", "305")).isFalse();
+        assertThat(names("unit 12F", "2F")).isFalse();
+        assertThat(names("Apt 1A", "Apt 1")).isFalse();
+        assertThat(names("Unit 1, on the first floor.", "1")).isTrue();
+        assertThat(names("Gate B22.", "B22")).isTrue();
+        assertThat(names("card 4417-0021", "4417")).as("a dash separates the groups of a card number").isTrue();
+        assertThat(names("Unit 2F's lease", "2F")).isTrue();
     }
 
     @Test

@@ -57,6 +57,18 @@ class FootprintTest {
     }
 
     @Test
+    void mayInsertLiftsTheInsertCountButHoldsExistingRows() {
+        TaskSpec log = new TaskSpec(0, addMugs.task(), List.of(addMugs.checks().get(0)), List.of(), null, List.of(), addMugs.solution(), List.of(), null, List.of(), List.of("cart_items"));
+        WorldRuntime rt = ShopWorlds.shop(List.of(log), ShopWorlds.SET_QUANTITY);
+        try (Scorer scorer = new Scorer(rt)) {
+            assertThat(scorer.footprint(log).describe()).isEqualTo("cart_items(rows, any inserts)");
+        }
+        assertThat(episode(rt, log, twoMugs, call("add_to_cart", "{\"product_id\": 3}")).complete()).as("a second line may be added").isTrue();
+        assertThat(failed(episode(rt, log, twoMugs, call("set_line_quantity", "{\"line_id\": 1, \"quantity\": 3}"))))
+                .containsExactly("cart_items row id=1 was updated (quantity: 1 -> 3), outside the task's footprint");
+    }
+
+    @Test
     void aRowTheSolutionDeletesMayNotBeUpdatedInstead() {
         TaskSpec remove = new TaskSpec(0, "Remove Bob's Teapot line.", List.of(new TaskSpec.Check(
                 "SELECT NOT EXISTS (SELECT 1 FROM main.cart_items WHERE id = 1 AND quantity = 1)", "the line is gone (a lax check)")), List.of(),
