@@ -267,16 +267,18 @@ public final class ScriptedLlmServer implements AutoCloseable {
             } else if (r.path().endsWith("/embeddings")) {
                 respond(ex, 200, embeddings(r), Map.of());
             } else if (r.chat()) {
+                // A request stops counting as in flight before its answer is written: the client may send its next
+                // one as soon as it has read this answer, before this thread would otherwise have counted it done.
                 int now = inFlight.incrementAndGet();
                 maxInFlight.accumulateAndGet(now, Math::max);
                 try {
                     if (delayMillis > 0) Thread.sleep(delayMillis);
-                    reply(r).send(ex, r);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
                     inFlight.decrementAndGet();
                 }
+                reply(r).send(ex, r);
             } else {
                 respond(ex, 404, WorldFiles.JSON.readTree("{\"error\": {\"message\": \"not found\"}}"), Map.of());
             }
