@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Judges an answer check that names values: every expected value must be named (with {@code "any": true}, one form
  * of each row), and with candidates no other candidate may be. A value counts as named only where it is not part of
- * a longer named value: "Mug" is not named by "Blue Mug" when both are values of the check.
+ * a longer named value: "Mug" is not named by "Blue Mug" when both are values of the check. An answer that hedges
+ * ("maybe") or offers something else beside an expected value ("X or Y") fails, whatever it names.
  */
 final class AnswerMatch {
 
@@ -39,6 +40,12 @@ final class AnswerMatch {
         if (expectedCount == 0) return new Verifier.CheckResult("answer", c.message(), false, "the check read no value to look for");
         if (!missing.isEmpty()) return new Verifier.CheckResult("answer", c.message(), false, "missing from the answer: " + String.join(", ", missing));
         if (!namedOthers.isEmpty()) return new Verifier.CheckResult("answer", c.message(), false, "names other candidates too: " + String.join(", ", namedOthers));
+        String hedge = answer.hedge();
+        if (hedge != null) return new Verifier.CheckResult("answer", c.message(), false, "hedges ('" + hedge + "'): a final answer must commit to what it states");
+        List<AnswerText.Span> expectedSpans = new ArrayList<>();
+        for (int i = 0; i < expectedCount; i++) expectedSpans.addAll(answer.find(all.get(i)));
+        String alternative = answer.alternative(expectedSpans);
+        if (alternative != null) return new Verifier.CheckResult("answer", c.message(), false, "offers an alternative to what it should state: '" + alternative + "'");
         String found = "all " + expectedCount + " values found";
         return new Verifier.CheckResult("answer", c.message(), true, c.candidates() == null ? found : found + ", no other of " + others.size() + " candidates named");
     }

@@ -6,12 +6,16 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An agent's final answer, read the way a person would: where a database value is named in it. Text matches as
  * {@link #normalize} reads it (case, white space and typography aside); a number matches any number written in the
  * answer that equals it to the cent (19.5 is "19.50", "$19.5"; 4.0 is "4", "4.0"), with thousands separators, and
- * written in words ("eighty-five dollars"), but never as a fragment of a longer number (12 is not in 120 or 3.12).
+ * written in words ("eighty-five dollars"), but never as a fragment of a longer number (12 is not in 120 or 3.12) nor
+ * inside a date or a clock time (4 is not in "2026-02-04" or "4:00"). A value named only under a negation ("it isn't
+ * X", "not $85") is not named. {@link #hedge} and {@link #alternative} tell an answer that does not commit.
  */
 final class AnswerText {
 
@@ -25,12 +29,31 @@ final class AnswerText {
 
     /** A number as written in digits, thousands separators already removed: 1650, 19.5, 4.0. */
     private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\d+(?:\\.\\d+)?");
+    /** Dates and clock times, whose digits are not numbers of their own: 2026-02-04, 3/14/2026, 08:04, 4:00:59. */
+    private static final java.util.regex.Pattern DATE_OR_TIME = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}/\\d{1,2}/\\d{2,4}|\\d{1,2}:\\d{2}(?::\\d{2})?");
+    /** A word: letters, digits and apostrophes, with the separators inside a number or a code ("$1,650.00", "2026-04-10"). */
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[\\p{L}\\p{N}$'](?:[\\p{L}\\p{N}$'.,:/-]*[\\p{L}\\p{N}'])?");
+    /** Words that deny what follows them in the same clause (and any word ending in "n't"). */
+    private static final Set<String> NEGATORS = Set.of("not", "no", "never", "neither", "nor", "without", "none", "cannot");
+    /** Words after which a clause no longer denies: "not X but Y", "none except Y". */
+    private static final Set<String> CLAUSE_TURNS = Set.of("but", "except", "only", "instead", "rather", "however");
+    /** Words that mark an answer as a guess. */
+    private static final List<String> HEDGES = List.of("maybe", "possibly", "perhaps", "probably", "not sure", "unsure", "i think", "i guess",
+            "i believe", "or so", "not certain");
+    /** Words that, right after "or", start a new clause (an offer, a question) rather than name another value. */
+    private static final Set<String> CLAUSE_STARTS = Set.of("i", "you", "we", "it", "would", "should", "if", "let", "do", "can", "shall", "want",
+            "need", "feel", "reply", "tell", "just", "else");
 
     private final String lower;
     /** {@code lower} without thousands separators, and where each of its characters is in {@code lower}. */
     private final String plain;
     private final int[] plainAt;
     private final List<NumberWords.Phrase> numberWords;
+    /** Where dates and clock times stand in {@code plain}. */
+    private final List<Span> datesAndTimes = new ArrayList<>();
+    /** The answer's words in order. */
+    private final List<Span> words = new ArrayList<>();
 
     AnswerText(String answer) {
         this.lower = normalize(answer == null ? "" : answer);
@@ -45,6 +68,8 @@ final class AnswerText {
         this.plain = p.toString();
         this.plainAt = at;
         this.numberWords = NumberWords.find(lower);
+        for (var m = DATE_OR_TIME.matcher(plain); m.find(); ) datesAndTimes.add(new Span(m.start(), m.end()));
+        for (var m = WORD.matcher(lower); m.find(); ) words.add(new Span(m.start(), m.end()));
     }
 
     /** "1,250" and "1,234,567" but not "3,4" or "12,50". */
@@ -92,7 +117,9 @@ final class AnswerText {
             BigDecimal exact = rounded(n);
             java.util.regex.Matcher m = NUMBER.matcher(plain);
             while (m.find()) {
-                if (standalone(m.start(), m.end()) && new BigDecimal(m.group()).compareTo(exact) == 0) spans.add(new Span(plainAt[m.start()], plainAt[m.end() - 1] + 1));
+                if (standalone(m.start(), m.end()) && !inDateOrTime(m.start(), m.end()) && new BigDecimal(m.group()).compareTo(exact) == 0) {
+                    spans.add(new Span(plainAt[m.start()], plainAt[m.end() - 1] + 1));
+                }
             }
             for (NumberWords.Phrase w : numberWords) {
                 if (w.value().compareTo(exact) == 0) spans.add(new Span(w.start(), w.end()));
@@ -103,13 +130,88 @@ final class AnswerText {
                 if (digitEdgesStandalone(f, i, i + f.length())) spans.add(new Span(i, i + f.length()));
             }
         }
+        spans.removeIf(this::negated);
         return spans;
+    }
+
+    private boolean inDateOrTime(int start, int end) {
+        for (Span d : datesAndTimes) if (start < d.end && d.start < end) return true;
+        return false;
+    }
+
+    /**
+     * True when one of the three words before {@code s}, in its clause, denies it: "it isn't X", "not $85", "no longer
+     * offline". A clause ends at punctuation and turns at "but", "except" and the like ("not A but X" names X).
+     */
+    boolean negated(Span s) {
+        int next = s.start;
+        for (int w = wordBefore(s.start), seen = 0; w >= 0 && seen < 3; w--, seen++) {
+            Span word = words.get(w);
+            if (breaks(word.end, next, ".,;:!?()[]\"\u2026")) return false;
+            String text = lower.substring(word.start, word.end);
+            if (CLAUSE_TURNS.contains(text)) return false;
+            if (NEGATORS.contains(text) || text.endsWith("n't")) return true;
+            next = word.start;
+        }
+        return false;
+    }
+
+    /** The index of the last word that ends at or before {@code at}, or -1. */
+    private int wordBefore(int at) {
+        int w = words.size() - 1;
+        while (w >= 0 && words.get(w).end > at) w--;
+        return w;
+    }
+
+    /** Whether the text between two words holds one of {@code marks} (punctuation inside a word never counts). */
+    private boolean breaks(int from, int to, String marks) {
+        for (int i = from; i < to; i++) if (marks.indexOf(lower.charAt(i)) >= 0) return true;
+        return false;
+    }
+
+    /** The first guess word of the answer ("maybe", "possibly", "I think"...), or null when it commits. */
+    String hedge() {
+        for (String h : HEDGES) {
+            for (int i = lower.indexOf(h); i >= 0; i = lower.indexOf(h, i + 1)) {
+                int end = i + h.length();
+                if ((i == 0 || !Character.isLetterOrDigit(lower.charAt(i - 1))) && (end >= lower.length() || !Character.isLetterOrDigit(lower.charAt(end)))) return h;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where the answer offers something else beside a named value: an "or" with a named value among the three words
+     * on one side of it and, on the other, words that name none ("2F or 2R", "$85 or $75", "Wei Chen, or the building
+     * manager"). An "or" between two named values ("Visa or Amex") is a list, and one that starts a clause ("..., or
+     * would you like...") an offer. Returns the words around the "or", or null.
+     */
+    String alternative(List<Span> named) {
+        for (int w = 1; w + 1 < words.size(); w++) {
+            Span or = words.get(w);
+            if (!lower.substring(or.start, or.end).equals("or")) continue;
+            Span after = words.get(w + 1);
+            if (CLAUSE_STARTS.contains(lower.substring(after.start, after.end))) continue;
+            int from = w, to = w;
+            while (from > 0 && w - from < 3 && !breaks(words.get(from - 1).end, words.get(from).start, ".;!?:\u2026")) from--;
+            while (to + 1 < words.size() && to - w < 3 && !breaks(words.get(to).end, words.get(to + 1).start, ".;!?:\u2026")) to++;
+            if (from == w || to == w) continue;
+            int leftStart = words.get(from).start, rightEnd = words.get(to).end;
+            boolean left = false, right = false;
+            for (Span s : named) {
+                left |= s.end > leftStart && s.start < or.start;
+                right |= s.start >= or.end && s.start < rightEnd;
+            }
+            if (left != right) return lower.substring(leftStart, rightEnd);
+        }
+        return null;
     }
 
     /**
      * Text as a reader sees it: compatibility forms folded (NFKC), invisible format characters (zero-width spaces)
      * dropped, typographic quotes and dashes made plain, runs of white space made one space, lower case. Without it an
-     * answer could name a candidate so that a person reads it and the check does not (a zero-width space inside "Teapot").
+     * answer could name a candidate so that a person reads it and the check does not (a zero-width space inside "Teapot",
+     * a Cyrillic letter inside "cancelled").
      */
     static String normalize(String text) {
         String n = Normalizer.normalize(text, Normalizer.Form.NFKC);
@@ -131,7 +233,10 @@ final class AnswerText {
                 default -> c;
             });
         }
-        return out.toString().toLowerCase(Locale.ROOT);
+        String lower = out.toString().toLowerCase(Locale.ROOT);
+        StringBuilder folded = new StringBuilder(lower.length());
+        for (int i = 0; i < lower.length(); i++) folded.append(LOOK_ALIKES.getOrDefault(lower.charAt(i), lower.charAt(i)));
+        return folded.toString();
     }
 
     /**
@@ -149,6 +254,17 @@ final class AnswerText {
             if (Character.isLetterOrDigit(a) || (a == '.' || a == ',') && end + 1 < lower.length() && Character.isDigit(lower.charAt(end + 1))) return false;
         }
         return true;
+    }
+
+    /** Cyrillic and Greek letters (lower case) that look like Latin ones, read as the Latin letter they look like. */
+    private static final Map<Character, Character> LOOK_ALIKES = lookAlikes(
+            "\u0430a\u0432b\u0435e\u043Ak\u043Cm\u043Dh\u043Eo\u0440p\u0441c\u0442t\u0443y\u0445x\u0456i\u0458j\u0455s\u0501d\u051Bq"
+                    + "\u051Dw\u04CFl\u03B1a\u03B2b\u03B5e\u03B6z\u03B7n\u03B9i\u03BAk\u03BCu\u03BDv\u03BFo\u03C1p\u03C4t\u03C5u\u03C7x");
+
+    private static Map<Character, Character> lookAlikes(String pairs) {
+        Map<Character, Character> map = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < pairs.length(); i += 2) map.put(pairs.charAt(i), pairs.charAt(i + 1));
+        return Map.copyOf(map);
     }
 
     /** A number must not be a fragment of a longer one. */

@@ -91,4 +91,64 @@ class AnswerTextTest {
         assertThat(names("five six", 6L)).isTrue();
         assertThat(names("twenty, five", 25L)).as("a comma ends a number").isFalse();
     }
+    @Test
+    void aValueNamedOnlyUnderANegationIsNotNamed() {
+        assertThat(names("It isn't Logan Greystone 2F.", "Logan Greystone 2F")).isFalse();
+        assertThat(names("It's not $85.", 85L)).isFalse();
+        assertThat(names("The porch light is no longer offline.", "offline")).isFalse();
+        assertThat(names("Neither delayed nor cancelled.", "cancelled")).isFalse();
+        assertThat(names("It isn't on time, it is delayed.", "delayed")).as("a comma ends the denying clause").isTrue();
+        assertThat(names("It isn't on time, it is delayed.", "on time")).as("a denied candidate is not named").isFalse();
+        assertThat(names("No, it's delayed.", "delayed")).isTrue();
+        assertThat(names("Not the Kedzie unit but Logan Greystone 2F.", "Logan Greystone 2F")).isTrue();
+        assertThat(names("You don't owe anything else: the total is $85.", 85L)).isTrue();
+    }
+
+    @Test
+    void digitsOfDatesAndClockTimesAreNotNumbers() {
+        assertThat(names("Drawn 2026-02-04 at 08:04.", 4L)).isFalse();
+        assertThat(names("Your slot is 4:00 PM.", 4L)).isFalse();
+        assertThat(names("2:20 PM on 2026-04-20", 20L)).isFalse();
+        assertThat(names("on 3/14/2026", 14L)).isFalse();
+        assertThat(names("Your copay is $20, on 2026-04-20 at 2:20 PM.", 20L)).isTrue();
+        assertThat(names("The range is 0.4-4.0.", 4.0)).as("a range is not a date").isTrue();
+        assertThat(names("The visit is on 2026-04-20.", "2026-04-20")).as("a date is still named as text").isTrue();
+    }
+
+    @Test
+    void lookAlikeLettersOfOtherScriptsReadAsTheLatinOnes() {
+        assertThat(names("\u0441ancelled", "cancelled")).as("a Cyrillic es").isTrue();
+        assertThat(names("\u0421ANCELLED", "cancelled")).as("a capital Cyrillic es").isTrue();
+        assertThat(names("\u039Fn time", "on time")).as("a Greek omicron").isTrue();
+    }
+
+    @Test
+    void anAnswerThatGuessesIsAHedge() {
+        assertThat(new AnswerText("$9,874.05 or maybe $9,847.05").hedge()).isEqualTo("maybe");
+        assertThat(new AnswerText("Offline, or possibly reachable again.").hedge()).isEqualTo("possibly");
+        assertThat(new AnswerText("7 days, I think.").hedge()).isEqualTo("i think");
+        assertThat(new AnswerText("Your net pay was $9,874.05.").hedge()).isNull();
+        assertThat(new AnswerText("The Maybelline order shipped.").hedge()).as("only whole words").isNull();
+    }
+
+    static String alternative(String answer, Object... expected) {
+        AnswerText text = new AnswerText(answer);
+        java.util.List<AnswerText.Span> spans = new java.util.ArrayList<>();
+        for (Object v : expected) spans.addAll(text.find(v));
+        return text.alternative(spans);
+    }
+
+    @Test
+    void anOrBesideAnExpectedValueOffersAnAlternative() {
+        assertThat(alternative("Logan Greystone 2F or 2R", "Logan Greystone 2F")).isEqualTo("logan greystone 2f or 2r");
+        assertThat(alternative("Logan Greystone 2F (listing 3) or listing 13.", "Logan Greystone 2F")).isNotNull();
+        assertThat(alternative("$85 or $75", 85L)).isNotNull();
+        assertThat(alternative("1358 or 8531", 1358L)).isNotNull();
+        assertThat(alternative("Grace Chen, Wei Chen, or the building manager.", "Grace Chen", "Wei Chen")).isNotNull();
+        assertThat(alternative("either 2R or Logan Greystone 2F", "Logan Greystone 2F")).isNotNull();
+        assertThat(alternative("Pay with your Visa or your Amex.", "Visa", "Amex")).as("a list of expected values").isNull();
+        assertThat(alternative("Your card is frozen. Unfreeze it, or would you like a new card?", "frozen")).isNull();
+        assertThat(alternative("It is frozen, or do you want it unfrozen?", "frozen")).as("an offer").isNull();
+        assertThat(alternative("Cancel or keep it? Your booking is confirmed.", "confirmed")).as("another sentence").isNull();
+    }
 }
