@@ -40,7 +40,7 @@ final class AnswerText {
     private static final Set<String> CLAUSE_TURNS = Set.of("but", "except", "only", "instead", "rather", "however");
     /** Words that mark an answer as a guess. */
     private static final List<String> HEDGES = List.of("maybe", "possibly", "perhaps", "probably", "not sure", "unsure", "i think", "i guess",
-            "i believe", "or so", "not certain");
+            "i believe", "or so", "not certain", "somewhere between", "anywhere between", "roughly", "approximately");
     /** Words that, right after "or", start a new clause (an offer, a question) rather than name another value. */
     private static final Set<String> CLAUSE_STARTS = Set.of("i", "you", "we", "it", "would", "should", "if", "let", "do", "can", "shall", "want",
             "need", "feel", "reply", "tell", "just", "else");
@@ -214,7 +214,7 @@ final class AnswerText {
      * a Cyrillic letter inside "cancelled").
      */
     static String normalize(String text) {
-        String n = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        String n = Normalizer.normalize(vulgarFractions(text), Normalizer.Form.NFKC);
         StringBuilder out = new StringBuilder(n.length());
         boolean space = false;
         for (int i = 0; i < n.length(); i++) {
@@ -265,6 +265,22 @@ final class AnswerText {
         Map<Character, Character> map = new java.util.HashMap<>();
         for (int i = 0; i + 1 < pairs.length(); i += 2) map.put(pairs.charAt(i), pairs.charAt(i + 1));
         return Map.copyOf(map);
+    }
+
+    /** "3½" as "3.5" and a lone "¾" as "0.75": NFKC alone would make "3½" read "31⁄2". */
+    private static String vulgarFractions(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            String decimals = switch (text.charAt(i)) {
+                case '\u00BD' -> ".5";
+                case '\u00BC' -> ".25";
+                case '\u00BE' -> ".75";
+                default -> null;
+            };
+            if (decimals == null) out.append(text.charAt(i));
+            else out.append(i > 0 && Character.isDigit(text.charAt(i - 1)) ? decimals : "0" + decimals);
+        }
+        return out.toString();
     }
 
     /** A number must not be a fragment of a longer one. */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Numbers written in words, found in free text with where they are: cardinals ("seven", "eighty-five", "one hundred
- * and twenty", "twelve hundred", "one thousand two hundred fifty"), "and a half", "point" decimals ("two point
+ * and twenty", "twelve hundred", "one thousand two hundred fifty"), "and a half" ("a quarter", "three quarters"), "point" decimals ("two point
  * five"), and money ("eighty-five dollars and fifty cents", "85 dollars and 50 cents", "fifty cents").
  */
 final class NumberWords {
@@ -122,8 +122,13 @@ final class NumberWords {
         }
         if (end == i) return null;
         BigDecimal value = BigDecimal.valueOf(total + current);
-        if (end + 2 < tokens.size() && tokens.get(end).text.equals("and") && tokens.get(end + 1).text.equals("a") && tokens.get(end + 2).text.equals("half")) {
-            return new Parsed(value.add(new BigDecimal("0.5")), end + 3);
+        if (end + 2 < tokens.size() && tokens.get(end).text.equals("and") && tokens.get(end + 1).text.equals("a")) {
+            String part = tokens.get(end + 2).text;
+            if (part.equals("half")) return new Parsed(value.add(new BigDecimal("0.5")), end + 3);
+            if (part.equals("quarter")) return new Parsed(value.add(new BigDecimal("0.25")), end + 3);
+        }
+        if (end + 3 < tokens.size() && tokens.get(end).text.equals("and") && tokens.get(end + 1).text.equals("three") && tokens.get(end + 2).text.equals("quarters")) {
+            return new Parsed(value.add(new BigDecimal("0.75")), end + 3);
         }
         if (end + 1 < tokens.size() && tokens.get(end).text.equals("point")) {
             StringBuilder decimals = new StringBuilder();

@@ -49,6 +49,10 @@ class AnswerTextTest {
         assertThat(names("Rent is one thousand two hundred fifty dollars a month.", 1250L)).isTrue();
         assertThat(names("Rent is one thousand two hundred fifty dollars a month.", 1250.0)).isTrue();
         assertThat(names("No bookings: zero.", 0L)).isTrue();
+        assertThat(names("It took ten and a quarter hours.", 10.25)).isTrue();
+        assertThat(names("It took two and three quarters hours.", 2.75)).isTrue();
+        assertThat(names("It takes 3\u00BD days.", 3.5)).as("a vulgar fraction after digits").isTrue();
+        assertThat(names("It takes 3\u00BD days.", 31L)).isFalse();
     }
 
     @Test
@@ -128,6 +132,7 @@ class AnswerTextTest {
         assertThat(new AnswerText("Offline, or possibly reachable again.").hedge()).isEqualTo("possibly");
         assertThat(new AnswerText("7 days, I think.").hedge()).isEqualTo("i think");
         assertThat(new AnswerText("Your net pay was $9,874.05.").hedge()).isNull();
+        assertThat(new AnswerText("Somewhere between $10.50 and $20.00 in total.").hedge()).isEqualTo("somewhere between");
         assertThat(new AnswerText("The Maybelline order shipped.").hedge()).as("only whole words").isNull();
     }
 
