@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * Streamable HTTP through initialize, tools/list, a read, a write, a call failing validation, a call failing a
  * guard, and an unknown tool.
  */
-class McpConformanceTest {
+public class McpConformanceTest {
 
     static final Path CLIENT = Path.of("src/test/mcp-client");
     static WorldRuntime shop;
@@ -56,7 +56,7 @@ class McpConformanceTest {
      * Needs Node.js (the test is skipped without it, see {@link Prerequisite}); installs the client with npm on first use. npm gets
      * no standard input and writes to a log file: this JVM's standard streams are Surefire's channel to Maven.
      */
-    static void installClient() throws Exception {
+    public static void installClient() throws Exception {
         Prerequisite.require(runs("node", "--version") && runs("npm", "--version"),
                 "Node.js and npm are not on PATH: this test drives awm with the official TypeScript MCP SDK client (" + CLIENT + "); install Node.js 18 or newer to run it");
         if (Files.isDirectory(CLIENT.resolve("node_modules/@modelcontextprotocol/sdk"))) return;
@@ -71,6 +71,19 @@ class McpConformanceTest {
             throw new AssertionError("npm ci in " + CLIENT + (finished ? " failed (exit " + p.exitValue() + ")" : " did not finish in 5 minutes")
                     + "; the end of " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
         }
+    }
+
+    /**
+     * Starts the TypeScript client with {@code args}, its output to {@code out} and its errors to
+     * target/mcp-client.log: nothing may write to this JVM's own standard streams, Surefire's channel to Maven.
+     */
+    public static Process startClient(File out, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("node", "client.mjs"));
+        command.addAll(List.of(args));
+        File log = Files.createDirectories(Path.of("target")).resolve("mcp-client.log").toFile();
+        Process p = new ProcessBuilder(command).directory(CLIENT.toFile()).redirectOutput(out).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
+        p.getOutputStream().close();
+        return p;
     }
 
     /** Whether {@code command} runs and exits 0 (false when it is not on PATH). */
@@ -90,8 +103,7 @@ class McpConformanceTest {
     static JsonNode runClient(String scenario) throws Exception {
         installClient();
         File out = File.createTempFile("mcp-client", ".json");
-        Process p = new ProcessBuilder("node", "client.mjs", "http://127.0.0.1:" + http.port() + "/mcp", scenario)
-                .directory(CLIENT.toFile()).redirectOutput(out).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = startClient(out, "http://127.0.0.1:" + http.port() + "/mcp", scenario);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the client finishes").isTrue();
         String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
         out.delete();

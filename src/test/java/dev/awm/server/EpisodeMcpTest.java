@@ -2,6 +2,7 @@ package dev.awm.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.awm.mcp.McpConformanceTest;
 import dev.awm.mcp.McpToolClient;
 import dev.awm.runtime.Json;
 import dev.awm.runtime.ToolResult;
@@ -95,16 +96,11 @@ class EpisodeMcpTest extends ServedTest {
 
     @Test
     void theOfficialTypeScriptClientDrivesAnEpisode() throws Exception {
-        Path client = Path.of("src/test/mcp-client");
-        if (!Files.isDirectory(client.resolve("node_modules/@modelcontextprotocol/sdk"))) {
-            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(client.toFile()).inheritIO().start();
-            assertThat(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0).as("npm ci in " + client + " (needs Node.js and npm)").isTrue();
-        }
+        McpConformanceTest.installClient();
         String id = create();
         File out = File.createTempFile("mcp-client", ".json");
-        Process p = new ProcessBuilder("node", "client.mjs", s.base + "/v1/episodes/" + id + "/mcp", Json.write(TASK.solution().calls().stream()
-                .map(c -> Map.of("tool", c.tool(), "arguments", c.arguments() == null ? Map.of() : c.arguments())).toList()))
-                .directory(client.toFile()).redirectOutput(out).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = McpConformanceTest.startClient(out, s.base + "/v1/episodes/" + id + "/mcp", Json.write(TASK.solution().calls().stream()
+                .map(c -> Map.of("tool", c.tool(), "arguments", c.arguments() == null ? Map.of() : c.arguments())).toList()));
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
         out.delete();
