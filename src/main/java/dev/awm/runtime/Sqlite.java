@@ -129,7 +129,13 @@ public final class Sqlite {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         String[] names = new String[n];
-        for (int i = 0; i < n; i++) names[i] = md.getColumnLabel(i + 1);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            // A repeated label ("SELECT a.id, b.id", or a UNION whose first SELECT has several NULLs) must not drop a value.
+            String label = md.getColumnLabel(i + 1);
+            for (int k = 2; !seen.add(label); k++) label = md.getColumnLabel(i + 1) + "_" + k;
+            names[i] = label;
+        }
         List<Map<String, Object>> out = new ArrayList<>();
         while (rs.next()) {
             if (out.size() == limit) throw new ResultTooLarge(limit);

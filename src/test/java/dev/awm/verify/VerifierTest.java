@@ -52,7 +52,27 @@ class VerifierTest {
         assertThat(scorer.score(strict, initial, initial, "The Blue Mug, at $12.50").complete()).isTrue();
         Verifier.Verdict both = scorer.score(strict, initial, initial, "The Blue Mug at $12.50, or the Red Mug at $9.00");
         assertThat(both.complete()).isFalse();
-        assertThat(both.checks()).filteredOn(c -> !c.passed()).singleElement().satisfies(c -> assertThat(c.detail()).isEqualTo("names what it should not: Red Mug"));
+        assertThat(both.checks()).filteredOn(c -> !c.passed()).extracting(Verifier.CheckResult::detail).contains("names what it should not: Red Mug");
+    }
+
+    @Test
+    void anAbsentCheckWhoseColumnsShareANameStillLooksForEveryValue() {
+        TaskSpec base = TestWorlds.tinyShop().verifier(1).orElseThrow();
+        TaskSpec strict = new TaskSpec(1, base.task(), base.checks(), List.of(new TaskSpec.Check(base.answerChecks().get(0).sql(), "names the price"),
+                new TaskSpec.Check("SELECT NULL AS v, 'Red Mug' AS v", "does not offer the Red Mug", TaskSpec.Match.NONE)), base.solution());
+        byte[] initial = shop.initialImage();
+        assertThat(scorer.score(strict, initial, initial, "The Blue Mug at $12.50, and the Red Mug").complete()).isFalse();
+    }
+
+    @Test
+    void anAnswerThatHedgesOrOffersAnAlternativeIsNotPaid() {
+        TaskSpec task = TestWorlds.tinyShop().verifier(1).orElseThrow();
+        byte[] initial = shop.initialImage();
+        assertThat(scorer.score(task, initial, initial, "The Blue Mug, at $12.50").complete()).isTrue();
+        assertThat(scorer.score(task, initial, initial, "The Blue Mug, at $12.50 I think").checks()).filteredOn(c -> !c.passed())
+                .extracting(Verifier.CheckResult::detail).allMatch(d -> d.startsWith("hedges ('i think')"));
+        assertThat(scorer.score(task, initial, initial, "The Blue Mug, at $12.50 or $9.00").complete()).isFalse();
+        assertThat(scorer.score(task, initial, initial, "The Blue Mug; it is not $12.50").complete()).isFalse();
     }
 
     @Test
@@ -83,7 +103,8 @@ class VerifierTest {
         Verifier.Verdict wrong = scorer.score(mug, initial, initial, "It is the Blue Mug.");
         assertThat(wrong.complete()).as("the Blue Mug is another candidate, not the Mug").isFalse();
         assertThat(wrong.checks()).filteredOn(c -> !c.passed()).singleElement().satisfies(c -> assertThat(c.detail()).isEqualTo("missing from the answer: Mug"));
-        assertThat(scorer.score(mug, initial, initial, "The Mug, not the Blue Mug.").complete()).as("ruling a candidate out by name still names it").isFalse();
+        assertThat(scorer.score(mug, initial, initial, "The Mug, not the Blue Mug.").complete()).as("a candidate ruled out by a negation is not named").isTrue();
+        assertThat(scorer.score(mug, initial, initial, "The Mug, and the Blue Mug.").complete()).as("one named beside it is").isFalse();
     }
 
     @Test
