@@ -191,7 +191,7 @@ final class AnswerText {
             Span or = words.get(w);
             if (!lower.substring(or.start, or.end).equals("or")) continue;
             Span after = words.get(w + 1);
-            if (CLAUSE_STARTS.contains(lower.substring(after.start, after.end))) continue;
+            if (CLAUSE_STARTS.contains(lower.substring(after.start, after.end)) || named.stream().anyMatch(n -> n.start <= or.start && or.end <= n.end)) continue;
             int from = w, to = w;
             while (from > 0 && w - from < 3 && !breaks(words.get(from - 1).end, words.get(from).start, ".;!?:\u2026")) from--;
             while (to + 1 < words.size() && to - w < 3 && !breaks(words.get(to).end, words.get(to + 1).start, ".;!?:\u2026")) to++;

@@ -155,5 +155,6 @@ class AnswerTextTest {
         assertThat(alternative("Your card is frozen. Unfreeze it, or would you like a new card?", "frozen")).isNull();
         assertThat(alternative("It is frozen, or do you want it unfrozen?", "frozen")).as("an offer").isNull();
         assertThat(alternative("Cancel or keep it? Your booking is confirmed.", "confirmed")).as("another sentence").isNull();
+        assertThat(alternative("You ordered the Black or White Tee.", "Black or White Tee")).as("an 'or' inside the value").isNull();
     }
 }
