@@ -40,10 +40,10 @@ final class AnswerMatch {
         if (expectedCount == 0) return new Verifier.CheckResult("answer", c.message(), false, "the check read no value to look for");
         if (!missing.isEmpty()) return new Verifier.CheckResult("answer", c.message(), false, "missing from the answer: " + String.join(", ", missing));
         if (!namedOthers.isEmpty()) return new Verifier.CheckResult("answer", c.message(), false, "names other candidates too: " + String.join(", ", namedOthers));
-        String hedge = answer.hedge();
-        if (hedge != null) return new Verifier.CheckResult("answer", c.message(), false, "hedges ('" + hedge + "'): a final answer must commit to what it states");
         List<AnswerText.Span> expectedSpans = new ArrayList<>();
         for (int i = 0; i < expectedCount; i++) expectedSpans.addAll(answer.find(all.get(i)));
+        String hedge = answer.hedge(expectedSpans);
+        if (hedge != null) return new Verifier.CheckResult("answer", c.message(), false, "hedges ('" + hedge + "'): a final answer must commit to what it states");
         String alternative = answer.alternative(expectedSpans);
         if (alternative != null) return new Verifier.CheckResult("answer", c.message(), false, "offers an alternative to what it should state: '" + alternative + "'");
         String found = "all " + expectedCount + " values found";

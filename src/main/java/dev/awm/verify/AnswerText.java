@@ -169,12 +169,13 @@ final class AnswerText {
         return false;
     }
 
-    /** The first guess word of the answer ("maybe", "possibly", "I think"...), or null when it commits. */
-    String hedge() {
+    /** The first guess word of the answer ("maybe", "possibly", "I think"...) outside the {@code named} values, or null when it commits. */
+    String hedge(List<Span> named) {
         for (String h : HEDGES) {
             for (int i = lower.indexOf(h); i >= 0; i = lower.indexOf(h, i + 1)) {
-                int end = i + h.length();
-                if ((i == 0 || !Character.isLetterOrDigit(lower.charAt(i - 1))) && (end >= lower.length() || !Character.isLetterOrDigit(lower.charAt(end)))) return h;
+                int start = i, end = i + h.length();
+                boolean word = (i == 0 || !Character.isLetterOrDigit(lower.charAt(i - 1))) && (end >= lower.length() || !Character.isLetterOrDigit(lower.charAt(end)));
+                if (word && named.stream().noneMatch(n -> n.start <= start && end <= n.end)) return h;
             }
         }
         return null;
