@@ -314,6 +314,32 @@ final class AnswerText {
         return forms(v).get(0);
     }
 
+    /**
+     * A set of values under {@link #same}, each normalized once: a candidate list of thousands of values is sorted out
+     * in linear time rather than comparing every pair.
+     */
+    static final class Sameness {
+        private final Set<BigDecimal> numbers = new java.util.HashSet<>();
+        private final Set<String> textOfNumbers = new java.util.HashSet<>(), textOfText = new java.util.HashSet<>();
+
+        void add(Object v) {
+            String text = normalize(show(v));
+            if (v instanceof Number n) {
+                numbers.add(rounded(n));
+                textOfNumbers.add(text);
+            } else {
+                textOfText.add(text);
+            }
+        }
+
+        /** Whether a value {@link #same} as {@code v} was added. */
+        boolean contains(Object v) {
+            String text = normalize(show(v));
+            if (v instanceof Number n) return numbers.contains(rounded(n)) || textOfText.contains(text);
+            return textOfText.contains(text) || textOfNumbers.contains(text);
+        }
+    }
+
     /** Two database values that name the same thing: equal numbers (to the cent), or equal text ignoring case. */
     static boolean same(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) return rounded(x).compareTo(rounded(y)) == 0;

@@ -108,16 +108,20 @@ public final class Verifier {
 
     /** The candidates' values that are not expected values: those the answer must not name. */
     static List<Object> otherCandidates(List<Map<String, Object>> candidates, List<Map<String, Object>> expected) {
+        AnswerText.Sameness seen = new AnswerText.Sameness();
+        for (Map<String, Object> row : expected) for (Object e : row.values()) if (isValue(e)) seen.add(e);
         List<Object> others = new ArrayList<>();
         for (Map<String, Object> row : candidates) {
             for (Object v : row.values()) {
-                if (!isValue(v)) continue;
-                boolean isExpected = expected.stream().anyMatch(r -> r.values().stream().anyMatch(e -> AnswerText.same(e, v)));
-                if (!isExpected && others.stream().noneMatch(o -> AnswerText.same(o, v))) others.add(v);
+                if (isValue(v) && !seen.contains(v)) {
+                    others.add(v);
+                    seen.add(v);
+                }
             }
         }
         return others;
     }
+
 
     /** NULL and blank text name nothing. */
     static boolean isValue(Object v) {

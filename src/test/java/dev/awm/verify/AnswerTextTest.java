@@ -159,4 +159,13 @@ class AnswerTextTest {
         assertThat(alternative("Cancel or keep it? Your booking is confirmed.", "confirmed")).as("another sentence").isNull();
         assertThat(alternative("You ordered the Black or White Tee.", "Black or White Tee")).as("an 'or' inside the value").isNull();
     }
+    @Test
+    void aSetOfValuesAgreesWithSameOnEveryPair() {
+        java.util.List<Object> values = java.util.List.of(4L, 4.0, 4.001, 4.5, "4", "4.00", "Blue Mug", "blue  MUG", "Mug", 12.5, "12.50", 0L, "");
+        for (Object a : values) {
+            AnswerText.Sameness set = new AnswerText.Sameness();
+            set.add(a);
+            for (Object b : values) assertThat(set.contains(b)).as(a + " ~ " + b).isEqualTo(AnswerText.same(a, b));
+        }
+    }
 }
