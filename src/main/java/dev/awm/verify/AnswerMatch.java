@@ -20,7 +20,8 @@ final class AnswerMatch {
         for (Map<String, Object> row : rows) for (Object v : row.values()) if (Verifier.isValue(v)) all.add(v);
         int expectedCount = all.size();
         all.addAll(others);
-        List<Boolean> named = named(answer, all, expectedCount);
+        List<List<AnswerText.Span>> spans = spans(answer, all, expectedCount);
+        List<Boolean> named = named(all, spans, expectedCount);
         List<String> missing = new ArrayList<>();
         int at = 0;
         for (Map<String, Object> row : rows) {
@@ -41,7 +42,7 @@ final class AnswerMatch {
         if (!missing.isEmpty()) return new Verifier.CheckResult("answer", c.message(), false, "missing from the answer: " + String.join(", ", missing));
         if (!namedOthers.isEmpty()) return new Verifier.CheckResult("answer", c.message(), false, "names other candidates too: " + String.join(", ", namedOthers));
         List<AnswerText.Span> expectedSpans = new ArrayList<>();
-        for (int i = 0; i < expectedCount; i++) expectedSpans.addAll(answer.find(all.get(i)));
+        for (int i = 0; i < expectedCount; i++) expectedSpans.addAll(spans.get(i));
         String hedge = answer.hedge(expectedSpans);
         if (hedge != null) return new Verifier.CheckResult("answer", c.message(), false, "hedges ('" + hedge + "'): a final answer must commit to what it states");
         String alternative = answer.alternative(expectedSpans);
@@ -57,8 +58,17 @@ final class AnswerMatch {
      * Other candidates must stand as whole words ({@link AnswerText#findWords}).
      */
     static List<Boolean> named(AnswerText answer, List<Object> values, int expected) {
+        return named(values, spans(answer, values, expected), expected);
+    }
+
+    /** Where the answer mentions each value: expected ones as {@link AnswerText#find}s them, candidates as whole words. */
+    private static List<List<AnswerText.Span>> spans(AnswerText answer, List<Object> values, int expected) {
         List<List<AnswerText.Span>> spans = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) spans.add(i < expected ? answer.find(values.get(i)) : answer.findWords(values.get(i)));
+        return spans;
+    }
+
+    private static List<Boolean> named(List<Object> values, List<List<AnswerText.Span>> spans, int expected) {
         List<Boolean> out = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             boolean any = false;

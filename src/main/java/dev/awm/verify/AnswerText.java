@@ -158,9 +158,13 @@ final class AnswerText {
 
     /** The index of the last word that ends at or before {@code at}, or -1. */
     private int wordBefore(int at) {
-        int w = words.size() - 1;
-        while (w >= 0 && words.get(w).end > at) w--;
-        return w;
+        int lo = 0, hi = words.size(); // words are in order: the first with end > at, minus one
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (words.get(mid).end > at) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo - 1;
     }
 
     /** Whether the text between two words holds one of {@code marks} (punctuation inside a word never counts). */

@@ -25,11 +25,13 @@ import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /** The commands as a user types them: output, exit codes and the messages for bad input. */
-class CliTest {
+public class CliTest {
 
-    record Run(int exit, String out, String err) {}
+    /** What a command printed and its exit code. */
+    public record Run(int exit, String out, String err) {}
 
-    static Run run(String... args) {
+    /** Runs {@code awm ARGS} in this JVM, as a user types it. */
+    public static Run run(String... args) {
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter(), err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

@@ -1,18 +1,16 @@
 package dev.awm.synth;
 
+import static dev.awm.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.awm.cli.Main;
+import dev.awm.cli.CliTest.Run;
 import dev.awm.llm.ScriptedLlmServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `awm gen` as a user types it: three proven worlds that `awm check` proves and `awm demo` serves, reruns for free, clear errors. */
 class GenCliTest {
@@ -20,16 +18,6 @@ class GenCliTest {
     ScriptedLlmServer llm;
     @TempDir
     Path dir;
-
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
 
     @BeforeEach
     void start() throws Exception {
