@@ -208,6 +208,11 @@ public final class Episodes implements AutoCloseable {
         return n;
     }
 
+    /** Evaluations that reused the verifier's reading of a final state already scored (same task and state), over every world. */
+    public long evaluationsReused() {
+        return scorers.values().stream().mapToLong(s -> s.readingsReusedAndRead()[0]).sum();
+    }
+
     /** The live episodes, in no particular order. */
     public List<Episode> list() {
         return List.copyOf(live.values());

@@ -72,6 +72,8 @@ final class InfoServlet extends HttpServlet {
         counter(out, "awm_episodes_reclaimed_total", "Episodes reclaimed after being idle.", s.reclaimed.sum());
         counter(out, "awm_episodes_refused_total", "Creates refused at capacity (429).", s.refused.sum());
         counter(out, "awm_evaluations_total", "Episodes scored.", s.evaluations.sum());
+        counter(out, "awm_evaluations_reused_total", "Evaluations that reused the verifier's reading of a final state already scored (same task, same state): only the answer was judged.",
+                episodes.evaluationsReused());
         out.append("# HELP awm_tool_calls_total Tool calls, by outcome: ok, or an error of the agent or of the environment.\n# TYPE awm_tool_calls_total counter\n");
         out.append("awm_tool_calls_total{outcome=\"ok\"} ").append(s.callsOk.sum()).append('\n');
         out.append("awm_tool_calls_total{outcome=\"agent_error\"} ").append(s.callsAgentError.sum()).append('\n');

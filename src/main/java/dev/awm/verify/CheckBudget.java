@@ -20,6 +20,8 @@ final class CheckBudget {
     private final Limits limits;
     private final long verdictEnd;
     private volatile long checkEnd;
+    /** Checks that failed to run (stopped, or an error), counted by the verifier. */
+    int failures;
 
     private CheckBudget(Limits limits) {
         this.limits = limits;

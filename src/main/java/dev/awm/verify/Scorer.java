@@ -18,6 +18,7 @@ public final class Scorer implements AutoCloseable {
     private final CheckBudget.Limits limits;
     private final Map<TaskSpec, Footprint> footprints = new ConcurrentHashMap<>();
     private final PairPool connections = new PairPool();
+    private final Readings readings = new Readings();
 
     public Scorer(WorldRuntime rt) {
         this(rt, CheckBudget.Limits.DEFAULT);
@@ -44,12 +45,19 @@ public final class Scorer implements AutoCloseable {
 
     /** Scores an episode of {@code spec} that went from {@code initial} to {@code fin} and ended with {@code answer} (null: none). */
     public Verifier.Verdict score(TaskSpec spec, byte[] initial, byte[] fin, String answer) {
-        return Verifier.score(spec, footprint(spec), limits, connections, initial, fin, answer == null ? "" : answer, false);
+        Footprint footprint = footprint(spec);
+        Verifier.Reading reading = readings.get(spec, initial, fin, () -> Verifier.read(spec, footprint, limits, connections, initial, fin));
+        return Verifier.judge(reading, answer == null ? "" : answer);
+    }
+
+    /** How many verdicts reused the reading of a final state already scored, and how many read theirs. */
+    public long[] readingsReusedAndRead() {
+        return readings.counts();
     }
 
     /** Whether the verifier pays the episode: as {@link #score}, but stops at the first failed check. */
     boolean pays(TaskSpec spec, byte[] initial, byte[] fin, String answer) {
-        return Verifier.score(spec, footprint(spec), limits, connections, initial, fin, answer == null ? "" : answer, true).complete();
+        return Verifier.pays(spec, footprint(spec), limits, connections, initial, fin, answer == null ? "" : answer);
     }
 
     /** As {@link #score(TaskSpec, byte[], byte[], String)}, for the world's task {@code task}. */

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -38,29 +37,63 @@ public final class Verifier {
     }
 
     /**
-     * Runs every check, in order: state, footprint, answer. With {@code untilFirstFailure} (for awm check's probes,
-     * which only ask whether the verifier pays), the footprint goes first and the verdict stops at the first check that
-     * fails.
+     * What the verifier's SQL reads from one pair of states: the state and footprint checks' results, and each answer
+     * check's expected values and other candidates. A verdict is this reading judged against an answer ({@link
+     * #judge}); two episodes that end in the same state share it, whatever they answer.
+     *
+     * @param complete false when some check failed to run (stopped by its time budget, or an error): such a reading
+     *     depends on more than the two states and is not reused
      */
-    static Verdict score(TaskSpec spec, Footprint footprint, CheckBudget.Limits limits, PairPool pool, byte[] initial, byte[] fin, String answer,
-            boolean untilFirstFailure) {
-        List<CheckResult> results = new ArrayList<>();
+    record Reading(List<CheckResult> state, List<CheckResult> footprint, List<AnswerRows> answers, boolean complete) {}
+
+    /** An answer check's reading: its expected rows and the other candidates, or the check's failure to run. */
+    record AnswerRows(TaskSpec.Check check, List<Map<String, Object>> rows, List<Object> others, CheckResult failure) {}
+
+    /** Reads every check over {@code initial} and {@code fin}: state checks, the footprint, the answer checks' values. */
+    static Reading read(TaskSpec spec, Footprint footprint, CheckBudget.Limits limits, PairPool pool, byte[] initial, byte[] fin) {
         try (PairPool.Lease lease = pool.lease(initial, fin)) {
             SQLiteConnection db = lease.connection();
             CheckBudget budget = CheckBudget.install(db, limits);
-            List<Supplier<List<CheckResult>>> steps = new ArrayList<>();
-            for (TaskSpec.Check c : spec.checks()) steps.add(() -> List.of(state(db, budget, c)));
-            steps.add(untilFirstFailure ? 0 : steps.size(), () -> footprint(db, budget, footprint, initial, fin));
-            AnswerText text = new AnswerText(answer);
-            for (TaskSpec.Check c : spec.answerChecks()) steps.add(() -> List.of(answer(db, budget, c, text)));
-            for (var step : steps) {
-                List<CheckResult> r = step.get();
-                results.addAll(r);
-                if (untilFirstFailure && r.stream().anyMatch(c -> !c.passed())) break;
-            }
+            List<CheckResult> state = new ArrayList<>();
+            for (TaskSpec.Check c : spec.checks()) state.add(state(db, budget, c));
+            List<CheckResult> foot = footprint(db, budget, footprint, initial, fin);
+            List<AnswerRows> answers = new ArrayList<>();
+            for (TaskSpec.Check c : spec.answerChecks()) answers.add(answerRows(db, budget, c));
+            boolean complete = budget.failures == 0;
+            return new Reading(List.copyOf(state), foot, List.copyOf(answers), complete);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the two states for verification: " + e.getMessage(), e);
         }
+    }
+
+    /** The verdict on {@code answer} from a reading of the episode's states: every check, in order state, footprint, answer. */
+    static Verdict judge(Reading reading, String answer) {
+        List<CheckResult> results = new ArrayList<>(reading.state());
+        results.addAll(reading.footprint());
+        AnswerText text = new AnswerText(answer);
+        for (AnswerRows a : reading.answers()) results.add(judge(a, text));
+        return verdict(results);
+    }
+
+    /**
+     * Whether the verifier pays the episode, reading no more than it must: the footprint first, then each check, stopping
+     * at the first that fails (for awm check's probes, which only ask this).
+     */
+    static boolean pays(TaskSpec spec, Footprint footprint, CheckBudget.Limits limits, PairPool pool, byte[] initial, byte[] fin, String answer) {
+        try (PairPool.Lease lease = pool.lease(initial, fin)) {
+            SQLiteConnection db = lease.connection();
+            CheckBudget budget = CheckBudget.install(db, limits);
+            if (!footprint(db, budget, footprint, initial, fin).stream().allMatch(CheckResult::passed)) return false;
+            for (TaskSpec.Check c : spec.checks()) if (!state(db, budget, c).passed()) return false;
+            AnswerText text = new AnswerText(answer);
+            for (TaskSpec.Check c : spec.answerChecks()) if (!judge(answerRows(db, budget, c), text).passed()) return false;
+            return true; // the footprint's own check always counts, so a verdict never has zero checks
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the two states for verification: " + e.getMessage(), e);
+        }
+    }
+
+    private static Verdict verdict(List<CheckResult> results) {
         boolean complete = !results.isEmpty() && results.stream().allMatch(CheckResult::passed);
         return new Verdict(complete, List.copyOf(results));
     }
@@ -84,26 +117,32 @@ public final class Verifier {
         }
     }
 
-    private static CheckResult answer(SQLiteConnection db, CheckBudget budget, TaskSpec.Check c, AnswerText answer) {
+    private static AnswerRows answerRows(SQLiteConnection db, CheckBudget budget, TaskSpec.Check c) {
         try {
             List<Map<String, Object>> rows = read(db, budget, c.sql());
-            if (c.match() == TaskSpec.Match.NONE) {
-                List<String> present = new ArrayList<>();
-                int values = 0;
-                for (Map<String, Object> row : rows) {
-                    for (Object v : row.values()) {
-                        if (!isValue(v)) continue;
-                        values++;
-                        if (answer.names(v)) present.add(AnswerText.show(v));
-                    }
-                }
-                return new CheckResult("answer", c.message(), present.isEmpty(), present.isEmpty() ? "none of " + values + " wrong values named" : "names what it should not: " + String.join(", ", present));
-            }
-            List<Object> others = c.candidates() == null ? List.of() : otherCandidates(read(db, budget, c.candidates()), rows);
-            return AnswerMatch.judge(c, rows, others, answer);
+            List<Object> others = c.match() == TaskSpec.Match.NONE || c.candidates() == null ? List.of() : otherCandidates(read(db, budget, c.candidates()), rows);
+            return new AnswerRows(c, rows, others, null);
         } catch (SQLException | RuntimeException e) {
-            return new CheckResult("answer", c.message(), false, failure(budget, e));
+            return new AnswerRows(c, null, null, new CheckResult("answer", c.message(), false, failure(budget, e)));
         }
+    }
+
+    private static CheckResult judge(AnswerRows a, AnswerText answer) {
+        if (a.failure() != null) return a.failure();
+        TaskSpec.Check c = a.check();
+        if (c.match() == TaskSpec.Match.NONE) {
+            List<String> present = new ArrayList<>();
+            int values = 0;
+            for (Map<String, Object> row : a.rows()) {
+                for (Object v : row.values()) {
+                    if (!isValue(v)) continue;
+                    values++;
+                    if (answer.names(v)) present.add(AnswerText.show(v));
+                }
+            }
+            return new CheckResult("answer", c.message(), present.isEmpty(), present.isEmpty() ? "none of " + values + " wrong values named" : "names what it should not: " + String.join(", ", present));
+        }
+        return AnswerMatch.judge(c, a.rows(), a.others(), answer);
     }
 
     /** The candidates' values that are not expected values: those the answer must not name. */
@@ -139,6 +178,7 @@ public final class Verifier {
     }
 
     private static String failure(CheckBudget budget, Exception e) {
+        budget.failures++;
         String stopped = e instanceof SQLException s ? budget.stopped(s) : null;
         if (stopped != null) return stopped;
         return "the check failed to run: " + (e instanceof SQLException s ? Sqlite.message(s) : e.getMessage());

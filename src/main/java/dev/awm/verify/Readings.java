@@ -1,0 +1,116 @@
+package dev.awm.verify;
+
+import dev.awm.world.TaskSpec;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The verifier's readings of recently scored final states, so that episodes ending in a state already read are judged
+ * on their answer alone: the rollouts of a GRPO group often end alike (every rollout of a question that changes
+ * nothing ends in the initial state). A reading is a function of the task and the two states, so one is reused only for
+ * the same task, the same initial state and a final state equal byte for byte; it is keyed by the pages the final
+ * state changed, which are few, so the memory it holds stays small. Readings of checks that failed to run, of final
+ * states that changed many pages, and of tasks whose checks read the clock or random numbers are not kept.
+ */
+final class Readings {
+
+    /** Readings kept per scorer, most recently used first out last. */
+    static final int KEEP = 64;
+    /** A final state that changed more than this many bytes of pages is not kept. */
+    static final int MAX_CHANGED_BYTES = 64 * 1024;
+    private static final int PAGE = 4096; // compared in chunks of SQLite's default page size; any size of page compares correctly
+    private static final Pattern UNSTABLE = Pattern.compile("(?i)\\b(random|randomblob|changes|total_changes|last_insert_rowid)\\s*\\(|'now'|\\bcurrent_(date|time|timestamp)\\b");
+
+    /** The pages of a final state that differ from its initial state, with their bytes. */
+    private record Key(TaskSpec task, byte[] initial, int length, int[] pages, byte[] bytes, int hash) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.task == task && k.length == length && k.hash == hash && Arrays.equals(k.pages, pages) && Arrays.equals(k.bytes, bytes)
+                    && (k.initial == initial || Arrays.equals(k.initial, initial));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private final Map<Key, Verifier.Reading> kept = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Verifier.Reading> eldest) {
+            return size() > KEEP;
+        }
+    };
+    /** Whether each task's checks may be reused, by identity: a task's hash reads every check's text. */
+    private final Map<TaskSpec, Boolean> stable = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private long hits, misses;
+
+    /** The reading of {@code fin} for {@code task}: a kept one, or {@code read}'s (kept when it may be reused). */
+    Verifier.Reading get(TaskSpec task, byte[] initial, byte[] fin, Supplier<Verifier.Reading> read) {
+        Key key = stable.computeIfAbsent(task, Readings::stable) ? key(task, initial, fin) : null;
+        if (key != null) {
+            synchronized (kept) {
+                Verifier.Reading r = kept.get(key);
+                if (r != null) {
+                    hits++;
+                    return r;
+                }
+                misses++;
+            }
+        }
+        Verifier.Reading r = read.get();
+        if (key != null && r.complete()) {
+            synchronized (kept) {
+                kept.put(key, r);
+            }
+        }
+        return r;
+    }
+
+    /** How many readings were reused and how many were read. */
+    long[] counts() {
+        synchronized (kept) {
+            return new long[] {hits, misses};
+        }
+    }
+
+    /** Whether every check of {@code task} reads only the two states (no clock, no random numbers, no connection state). */
+    static boolean stable(TaskSpec task) {
+        for (TaskSpec.Check c : task.checks()) if (UNSTABLE.matcher(c.sql()).find()) return false;
+        for (TaskSpec.Check c : task.answerChecks()) {
+            if (UNSTABLE.matcher(c.sql()).find() || c.candidates() != null && UNSTABLE.matcher(c.candidates()).find()) return false;
+        }
+        return true;
+    }
+
+    /** The key of {@code fin}, or null when it changed too much of {@code initial} to keep. */
+    private static Key key(TaskSpec task, byte[] initial, byte[] fin) {
+        int pages = (Math.max(initial.length, fin.length) + PAGE - 1) / PAGE;
+        int[] changed = new int[8];
+        int n = 0;
+        for (int p = 0; p < pages; p++) {
+            int from = p * PAGE, to = Math.min(fin.length, from + PAGE);
+            boolean same = to - from == PAGE && from + PAGE <= initial.length && Arrays.equals(fin, from, to, initial, from, from + PAGE);
+            if (same) continue;
+            if ((n + 1) * PAGE > MAX_CHANGED_BYTES) return null;
+            if (n == changed.length) changed = Arrays.copyOf(changed, n * 2);
+            changed[n++] = p;
+        }
+        changed = Arrays.copyOf(changed, n);
+        int size = 0;
+        for (int p : changed) size += Math.max(0, Math.min(fin.length, (p + 1) * PAGE) - p * PAGE);
+        byte[] bytes = new byte[size];
+        int at = 0;
+        for (int p : changed) {
+            int len = Math.max(0, Math.min(fin.length, (p + 1) * PAGE) - p * PAGE);
+            System.arraycopy(fin, p * PAGE, bytes, at, len);
+            at += len;
+        }
+        int hash = Objects.hash(System.identityHashCode(task), fin.length, Arrays.hashCode(changed), Arrays.hashCode(bytes));
+        return new Key(task, initial, fin.length, changed, bytes, hash);
+    }
+}
