@@ -214,18 +214,44 @@ public final class ServeBench {
 
     // ----- a GRPO step
 
+    /** GRPO steps measured on a warm server; a trainer's server is warm after its first step, which is shown apart. */
+    static final int GRPO_STEPS = 3;
+
     private void grpoStep(ServerProcess server, int port) throws Exception {
-        grpoGroups(port, Math.min(o.groups(), 16), new AtomicInteger(), new AtomicInteger(), new AtomicLong()); // warm-up: a trainer's server is warm
-        AtomicInteger paid = new AtomicInteger(), failed = new AtomicInteger();
-        AtomicLong requests = new AtomicLong();
-        double cpu0 = server.cpuSeconds();
-        long t0 = System.nanoTime();
-        grpoGroups(port, o.groups(), paid, failed, requests);
-        double wall = (System.nanoTime() - t0) / 1e9, cpu = server.cpuSeconds() - cpu0;
         int episodes = o.groups() * o.forks();
+        List<String> steps = new ArrayList<>();
+        double[] walls = new double[GRPO_STEPS], cpus = new double[GRPO_STEPS];
+        for (int s = -1; s < GRPO_STEPS; s++) {
+            AtomicInteger paid = new AtomicInteger(), failed = new AtomicInteger();
+            AtomicLong requests = new AtomicLong();
+            long reused0 = metric(port, "awm_evaluations_reused_total");
+            double cpu0 = server.cpuSeconds();
+            long t0 = System.nanoTime();
+            grpoGroups(port, o.groups(), paid, failed, requests);
+            double wall = (System.nanoTime() - t0) / 1e9, cpu = server.cpuSeconds() - cpu0;
+            steps.add(String.format("%s %.2f s wall, %.2f s server CPU, %d/%d paid, %d failed, %d evaluations reused a reading", s < 0 ? "first" : "then", wall, cpu,
+                    paid.get(), episodes, failed.get(), metric(port, "awm_evaluations_reused_total") - reused0));
+            if (s == -1) steps.add(String.format("(%,d requests, %d clients)", requests.get(), Math.min(o.clients(), o.groups())));
+            if (s >= 0) {
+                walls[s] = wall;
+                cpus[s] = cpu;
+            }
+        }
+        Arrays.sort(walls);
+        Arrays.sort(cpus);
         row("GRPO step: " + o.groups() + " tasks x " + o.forks() + " forks",
-                String.format("%.2f s wall, server CPU %.2f s (%,d episodes, %,d requests, %d clients; %d of %d paid 1.0 for their reference solution, %d failed requests)",
-                        wall, cpu, episodes, requests.get(), Math.min(o.clients(), o.groups()), paid.get(), episodes, failed.get()), "server's share < 3 s");
+                String.format("warm: median %.2f s wall, %.2f s server CPU over %d steps; %s", walls[GRPO_STEPS / 2], cpus[GRPO_STEPS / 2], GRPO_STEPS, String.join("; ", steps)),
+                "server's share < 3 s");
+    }
+
+    /** A counter's value in the server's /metrics. */
+    private static long metric(int port, String name) throws IOException {
+        try (RawHttp http = new RawHttp("127.0.0.1", port)) {
+            for (String line : http.send("GET", "/metrics", null, Map.of()).body().split("\n")) {
+                if (line.startsWith(name + " ")) return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new IOException("the server's /metrics has no " + name);
     }
 
     /** {@code groups} tasks, each created and forked into a group whose episodes run their calls, are scored and deleted. */
