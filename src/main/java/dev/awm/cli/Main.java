@@ -28,6 +28,7 @@ public final class Main implements Runnable {
             ServeCommand.class, VerifyCommand.class, AgentCommand.class, EvalCommand.class, GenCommand.class, BenchCommand.class, Main.Help.class);
 
     public static void main(String[] args) {
+        dev.awm.runtime.SqliteLibrary.useCopyBeside(dev.awm.runtime.SqliteLibrary.runningJar());
         System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
     }
 
