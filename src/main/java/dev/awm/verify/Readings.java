@@ -2,6 +2,8 @@ package dev.awm.verify;
 
 import dev.awm.world.TaskSpec;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class Readings {
 
-    /** Readings kept per scorer, most recently used first out last. */
+    /** Readings kept per scorer; the least recently used goes first. */
     static final int KEEP = 64;
     /** A final state that changed more than this many bytes of pages is not kept. */
     static final int MAX_CHANGED_BYTES = 64 * 1024;
@@ -46,23 +48,21 @@ final class Readings {
         }
     };
     /** Whether each task's checks may be reused, by identity: a task's hash reads every check's text. */
-    private final Map<TaskSpec, Boolean> stable = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
-    private long hits, misses;
+    private final Map<TaskSpec, Boolean> stable = Collections.synchronizedMap(new IdentityHashMap<>());
+    private long reused, read;
 
     /** The reading of {@code fin} for {@code task}: a kept one, or {@code read}'s (kept when it may be reused). */
-    Verifier.Reading get(TaskSpec task, byte[] initial, byte[] fin, Supplier<Verifier.Reading> read) {
+    Verifier.Reading get(TaskSpec task, byte[] initial, byte[] fin, Supplier<Verifier.Reading> reading) {
         Key key = stable.computeIfAbsent(task, Readings::stable) ? key(task, initial, fin) : null;
-        if (key != null) {
-            synchronized (kept) {
-                Verifier.Reading r = kept.get(key);
-                if (r != null) {
-                    hits++;
-                    return r;
-                }
-                misses++;
+        synchronized (kept) {
+            Verifier.Reading r = key == null ? null : kept.get(key);
+            if (r != null) {
+                reused++;
+                return r;
             }
+            read++;
         }
-        Verifier.Reading r = read.get();
+        Verifier.Reading r = reading.get();
         if (key != null && r.complete()) {
             synchronized (kept) {
                 kept.put(key, r);
@@ -71,10 +71,10 @@ final class Readings {
         return r;
     }
 
-    /** How many readings were reused and how many were read. */
+    /** How many verdicts reused a reading, and how many read their states. */
     long[] counts() {
         synchronized (kept) {
-            return new long[] {hits, misses};
+            return new long[] {reused, read};
         }
     }
 
@@ -101,14 +101,12 @@ final class Readings {
             changed[n++] = p;
         }
         changed = Arrays.copyOf(changed, n);
-        int size = 0;
-        for (int p : changed) size += Math.max(0, Math.min(fin.length, (p + 1) * PAGE) - p * PAGE);
-        byte[] bytes = new byte[size];
-        int at = 0;
+        byte[] bytes = new byte[0];
         for (int p : changed) {
-            int len = Math.max(0, Math.min(fin.length, (p + 1) * PAGE) - p * PAGE);
-            System.arraycopy(fin, p * PAGE, bytes, at, len);
-            at += len;
+            int from = Math.min(fin.length, p * PAGE), to = Math.min(fin.length, from + PAGE);
+            int at = bytes.length;
+            bytes = Arrays.copyOf(bytes, at + to - from);
+            System.arraycopy(fin, from, bytes, at, to - from);
         }
         int hash = Objects.hash(System.identityHashCode(task), fin.length, Arrays.hashCode(changed), Arrays.hashCode(bytes));
         return new Key(task, initial, fin.length, changed, bytes, hash);
