@@ -22,7 +22,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--sessions", description = "Concurrent episodes calling tools, over MCP and over the JSON API (0 skips). Default: ${DEFAULT-VALUE}.")
     int sessions = D.sessions();
 
-    @Option(names = "--warmup", description = "Seconds of load before measuring. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", description = "Seconds of load on each face (the JSON API, then MCP) before either is measured. Default: ${DEFAULT-VALUE}.")
     int warmup = D.warmupSeconds();
 
     @Option(names = "--seconds", description = "Seconds of measured load. Default: ${DEFAULT-VALUE}.")
