@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Measures the DESIGN 9 targets on one world: instance create, reset and fork times, resident memory of many live
@@ -115,32 +114,17 @@ public final class Bench {
             List<RawMcpSession> clients = new ArrayList<>();
             for (int i = 0; i < sessions; i++) clients.add(new RawMcpSession("127.0.0.1", http.port(), "/mcp"));
             for (Future<String> f : pool.invokeAll(clients.stream().map(c -> (Callable<String>) c::open).toList())) f.get();
-            long start = System.nanoTime() + warmupSeconds * 1_000_000_000L;
-            long end = start + seconds * 1_000_000_000L;
-            AtomicLong errors = new AtomicLong();
-            List<Future<long[]>> running = new ArrayList<>();
+            List<Load.Call> callers = new ArrayList<>();
             for (RawMcpSession c : clients) {
-                running.add(pool.submit(() -> {
-                    long[] lat = new long[1 << 14];
-                    int n = 0;
-                    for (long s = System.nanoTime(); s < end; s = System.nanoTime()) {
-                        RawHttp.Response r = c.post(body);
-                        if (r.status() != 200 || !r.body().contains("\"result\"") || r.body().contains("\"isError\":true")) errors.incrementAndGet();
-                        if (s < start) continue;
-                        if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
-                        lat[n++] = System.nanoTime() - s;
-                    }
-                    c.close();
-                    return Arrays.copyOf(lat, n);
-                }));
+                callers.add(() -> {
+                    RawHttp.Response r = c.post(body);
+                    return r.status() == 200 && r.body().contains("\"result\"") && !r.body().contains("\"isError\":true");
+                });
             }
-            List<long[]> latencies = new ArrayList<>();
-            for (Future<long[]> f : running) latencies.add(f.get());
-            long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            double rate = all.length / (double) seconds;
+            Load l = Load.run(callers, warmupSeconds, seconds);
+            for (RawMcpSession c : clients) c.close();
             out.printf("%-44s %,.0f calls/s, p50 %.1f ms, p99 %.1f ms, %d errors (%s, %d sessions, %d s measured)   target: >= 8,000/s, p99 < 100 ms at 256%n",
-                    "MCP tools/call over HTTP", rate, all.length == 0 ? 0 : all[all.length / 2] / 1e6, all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1e6,
-                    errors.get(), call.tool(), sessions, seconds);
+                    "MCP tools/call over HTTP", l.rate(), l.p(0.5), l.p(0.99), l.errors(), call.tool(), sessions, seconds);
             out.flush();
         } finally {
             endpoint.close(); // closes the sessions' instances

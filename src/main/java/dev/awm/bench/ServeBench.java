@@ -117,55 +117,6 @@ public final class ServeBench {
 
     // ----- tool calls: MCP per episode against the plain JSON control API
 
-    private record Load(long calls, double seconds, long errors, long[] latencies) {
-        double rate() {
-            return calls / seconds;
-        }
-
-        double p(double q) {
-            return latencies.length == 0 ? 0 : latencies[Math.min(latencies.length - 1, (int) (latencies.length * q))] / 1e6;
-        }
-    }
-
-    @FunctionalInterface
-    private interface Call {
-        /** One request; true when it answered as expected. */
-        boolean call() throws IOException;
-    }
-
-    /** Runs every caller in a loop on its own virtual thread for the warm-up, then measures for {@code seconds}. */
-    private static Load load(List<Call> callers, int warmupSeconds, int seconds) throws Exception {
-        long start = System.nanoTime() + warmupSeconds * 1_000_000_000L;
-        long end = start + seconds * 1_000_000_000L;
-        AtomicLong errors = new AtomicLong();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<long[]>> running = new ArrayList<>();
-            for (Call c : callers) {
-                running.add(pool.submit(() -> {
-                    long[] lat = new long[1 << 12];
-                    int n = 0;
-                    for (long s = System.nanoTime(); s < end; s = System.nanoTime()) {
-                        boolean ok;
-                        try {
-                            ok = c.call();
-                        } catch (IOException e) {
-                            ok = false;
-                        }
-                        if (s < start) continue;
-                        if (!ok) errors.incrementAndGet();
-                        if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
-                        lat[n++] = System.nanoTime() - s;
-                    }
-                    return Arrays.copyOf(lat, n);
-                }));
-            }
-            List<long[]> all = new ArrayList<>();
-            for (Future<long[]> f : running) all.add(f.get());
-            long[] lat = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            return new Load(lat.length, seconds, errors.get(), lat);
-        }
-    }
-
     private String create(RawHttp http, Work w) throws IOException {
         RawHttp.Response r = http.post("/v1/episodes", Json.write(Map.of("world", w.world(), "task", w.task())), Map.of());
         if (r.status() != 201) throw new IOException("create failed: HTTP " + r.status() + " " + r.body());
@@ -180,7 +131,7 @@ public final class ServeBench {
     private void toolCalls(int port, boolean mcp, boolean measure) throws Exception {
         Work w = work.stream().filter(x -> x.world().equals("issue_tracker_1")).findFirst().orElse(work.get(0));
         TaskSpec.Call read = w.calls().get(w.calls().size() - 1);
-        List<Call> callers = new ArrayList<>();
+        List<Load.Call> callers = new ArrayList<>();
         List<AutoCloseable> open = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         try (RawHttp admin = new RawHttp("127.0.0.1", port)) {
@@ -207,7 +158,7 @@ public final class ServeBench {
                     });
                 }
             }
-            Load l = load(callers, measure ? 0 : o.warmupSeconds(), measure ? o.seconds() : 0);
+            Load l = Load.run(callers, measure ? 0 : o.warmupSeconds(), measure ? o.seconds() : 0);
             if (measure) row(mcp ? "tools/call over MCP (per-episode URL)" : "step over the JSON control API (no MCP SDK)",
                     String.format("%,.0f calls/s, p50 %.1f ms, p99 %.1f ms, %d errors (%s, %d episodes, %d s)", l.rate(), l.p(0.5), l.p(0.99), l.errors(), read.tool(),
                             o.sessions(), o.seconds()), mcp ? ">= 80% of the JSON API's calls/s" : ">= 8,000/s, p99 < 100 ms at 256");
@@ -300,7 +251,7 @@ public final class ServeBench {
         Work w = work.stream().filter(x -> x.world().equals("issue_tracker_1")).findFirst().orElse(work.get(0));
         TaskSpec.Call read = w.calls().get(w.calls().size() - 1);
         String body = stepBody(read);
-        List<Call> callers = new ArrayList<>();
+        List<Load.Call> callers = new ArrayList<>();
         List<RawHttp> conns = new ArrayList<>();
         try (RawHttp admin = new RawHttp("127.0.0.1", port)) {
             for (int i = 0; i < o.soakEpisodes(); i++) {
@@ -325,7 +276,7 @@ public final class ServeBench {
                 }
             }
         });
-        Load l = load(callers, 0, o.soakSeconds());
+        Load l = Load.run(callers, 0, o.soakSeconds());
         sampler.interrupt();
         for (RawHttp h : conns) h.close();
         row(String.format("%,d concurrent episodes for %d s", o.soakEpisodes(), o.soakSeconds()),

@@ -63,7 +63,7 @@ final class Readings {
             read++;
         }
         Verifier.Reading r = reading.get();
-        if (key != null && r.complete()) {
+        if (key != null && r.allRan()) {
             synchronized (kept) {
                 kept.put(key, r);
             }

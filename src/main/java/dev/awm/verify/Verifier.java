@@ -41,10 +41,10 @@ public final class Verifier {
      * check's expected values and other candidates. A verdict is this reading judged against an answer ({@link
      * #judge}); two episodes that end in the same state share it, whatever they answer.
      *
-     * @param complete false when some check failed to run (stopped by its time budget, or an error): such a reading
+     * @param allRan false when some check failed to run (stopped by its time budget, or an error): such a reading
      *     depends on more than the two states and is not reused
      */
-    record Reading(List<CheckResult> state, List<CheckResult> footprint, List<AnswerRows> answers, boolean complete) {}
+    record Reading(List<CheckResult> state, List<CheckResult> footprint, List<AnswerRows> answers, boolean allRan) {}
 
     /** An answer check's reading: its expected rows and the other candidates, or the check's failure to run. */
     record AnswerRows(TaskSpec.Check check, List<Map<String, Object>> rows, List<Object> others, CheckResult failure) {}
@@ -59,8 +59,7 @@ public final class Verifier {
             List<CheckResult> foot = footprint(db, budget, footprint, initial, fin);
             List<AnswerRows> answers = new ArrayList<>();
             for (TaskSpec.Check c : spec.answerChecks()) answers.add(answerRows(db, budget, c));
-            boolean complete = budget.failures == 0;
-            return new Reading(List.copyOf(state), foot, List.copyOf(answers), complete);
+            return new Reading(List.copyOf(state), foot, List.copyOf(answers), budget.failures == 0);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the two states for verification: " + e.getMessage(), e);
         }
