@@ -184,6 +184,7 @@ public final class Episodes implements AutoCloseable {
     private void sweepAll() {
         try {
             sweep();
+            for (WorldRuntime w : worlds.values()) w.trimIdleConnections();
             for (Runnable r : onSweep) r.run();
         } catch (RuntimeException e) {
             System.err.println("awm: the idle sweeper failed (it runs again): " + e);

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * A live copy of a world's database. Tool calls on one instance run one at a time, each in its own transaction;
- * instances never see each other's writes. Reset and fork copy database images in memory, with no file or process.
+ * A live copy of a world's database. Tool calls on one instance run one at a time, each all or nothing; instances
+ * never see each other's writes. Reset and fork copy database images in memory, with no file or process. An instance
+ * at the world's initial state borrows a warm connection from its world ({@link WarmPool}) and keeps its episode in
+ * one transaction; should SQLite undo that whole transaction after a failed call, the episode's earlier writing calls
+ * run again, and an episode that would not come back the same is refused rather than guessed at.
  */
 public final class Instance implements AutoCloseable {
 
@@ -31,39 +35,40 @@ public final class Instance implements AutoCloseable {
     /** The time a state hash may take. */
     static final long HASH_BUDGET_NANOS = 10_000_000_000L;
     private static final AtomicLong IDS = new AtomicLong();
+    private static final String LOST = "This episode's state was lost: SQLite undid the whole episode after a failed call, and its earlier calls"
+            + " could not be run again the same way. Reset the episode or start another; this is not a fault of the agent.";
 
     public final String id;
     public final WorldRuntime world;
     private final ReentrantLock lock = new ReentrantLock();
-    private SQLiteConnection db;
-    private StatementCache statements;
-    private volatile long deadlineNanos = Long.MAX_VALUE;
-    private long maxPages;
-    private boolean growthCapped;
+    private InstanceDb db;
     private boolean closed;
     /** The fallback BEGIN after a failure failed too: the next call must begin its transaction itself. */
     private boolean needsBegin;
+    /** On a warm connection, the calls that may have written, in order: what runs again if SQLite ends the episode's transaction. */
+    private final List<Done> writes = new ArrayList<>();
+    /** On a warm connection, SQLite ended the transaction and the calls before could not be run again the same way. */
+    private boolean lost;
     /** Called before each step of a call; tests use it to fail a call part-way. */
     Consumer<Tool.Step> beforeStep;
 
-    Instance(WorldRuntime world, byte[] image) throws SQLException {
+    /** A call that succeeded: its tool, its arguments as bound, and what it returned. */
+    private record Done(CompiledTool tool, Map<String, Object> args, String text) {}
+
+    private Instance(WorldRuntime world, InstanceDb db) {
         this.id = world.world.scenario() + "-" + IDS.incrementAndGet();
         this.world = world;
-        this.db = connect(image);
-        this.statements = new StatementCache(db);
+        this.db = db;
     }
 
-    /**
-     * The driver keeps a transaction open between calls (its commit and rollback begin the next one); after a failure
-     * {@link #rollback()} makes sure SQLite agrees, since SQLite may have ended the transaction by itself.
-     */
-    private SQLiteConnection connect(byte[] image) throws SQLException {
-        SQLiteConnection c = Sqlite.open(image);
-        maxPages = image.length / PAGE_BYTES + GROWTH_PAGES;
-        growthCapped = false;
-        c.setAutoCommit(false);
-        Sqlite.interruptAfter(c, () -> deadlineNanos);
-        return c;
+    /** An instance at the world's initial state, on a warm connection when the world allows one. */
+    static Instance initial(WorldRuntime world) throws SQLException {
+        return new Instance(world, world.warm != null ? world.warm.take() : InstanceDb.of(world.template));
+    }
+
+    /** An instance holding a copy of {@code image}. */
+    static Instance of(WorldRuntime world, byte[] image) throws SQLException {
+        return new Instance(world, InstanceDb.of(image));
     }
 
     /** Runs a tool with {@code arguments} (a JSON object, or null for none). Never throws for bad input or a failed step. */
@@ -81,34 +86,46 @@ public final class Instance implements AutoCloseable {
         lock.lock();
         try {
             if (closed) return ToolResult.environmentError("This instance of " + world.world.scenario() + " has been closed; start a new episode or instance. Nothing was changed.");
+            if (lost) return ToolResult.environmentError(LOST);
             return runInTransaction(tool, tool.arguments(args));
         } finally {
             lock.unlock();
         }
     }
 
-    /** One call, all or nothing: whatever fails (SQLite, a limit, the JVM itself), nothing of it stays and the next call starts clean. */
+    /**
+     * One call, all or nothing: whatever fails (SQLite, a limit, the JVM itself), nothing of it stays and the next call
+     * starts clean. A private connection commits each call; a warm one keeps the episode in one transaction and each
+     * call in a savepoint.
+     */
     private ToolResult runInTransaction(CompiledTool tool, Map<String, Object> args) {
         String name = tool.tool.name();
-        if (needsBegin) {
-            try {
-                db.getDatabase().exec("BEGIN", false);
+        try {
+            if (db.warm) {
+                db.exec("SAVEPOINT awm_call");
+            } else if (needsBegin) {
+                db.exec("BEGIN");
                 needsBegin = false;
-            } catch (SQLException e) {
-                return ToolResult.environmentError("The environment could not start a transaction for " + name + ": " + Sqlite.message(e) + ". Nothing was changed.");
             }
+        } catch (SQLException e) {
+            return ToolResult.environmentError("The environment could not start a transaction for " + name + ": " + Sqlite.message(e) + ". Nothing was changed.");
         }
         ToolResult result;
         boolean statementsClean = false;
-        deadlineNanos = System.nanoTime() + world.callBudgetNanos;
+        db.deadlineNanos = System.nanoTime() + world.callBudgetNanos;
         try {
-            capGrowth();
+            db.capGrowth();
             result = run(tool, args);
             statementsClean = true;
             if (!result.error()) {
-                deadlineNanos = Long.MAX_VALUE;
-                db.commit();
-                statements.release();
+                db.deadlineNanos = Long.MAX_VALUE;
+                if (db.warm) {
+                    db.exec("RELEASE awm_call");
+                    if (!tool.tool.readOnly()) writes.add(new Done(tool, args, result.text()));
+                } else {
+                    db.sql.commit();
+                }
+                db.statements.release();
                 return result;
             }
         } catch (SQLException e) {
@@ -121,40 +138,72 @@ public final class Instance implements AutoCloseable {
             String what = e instanceof OutOfMemoryError ? "ran out of memory" : e instanceof StackOverflowError ? "ran out of stack" : "hit an internal error";
             result = ToolResult.environmentError("The environment " + what + " while running " + name + "; this is not a fault of the request. Nothing was changed.");
         } finally {
-            deadlineNanos = Long.MAX_VALUE;
+            db.deadlineNanos = Long.MAX_VALUE;
         }
-        if (statementsClean) statements.release();
-        else statements.evictInUse();
-        rollback();
+        if (statementsClean) db.statements.release();
+        else db.statements.evictInUse();
+        if (db.warm) undoCall();
+        else rollback();
         return result;
     }
 
     /** Ends a failed call's transaction and begins the next call's, whatever state the failure left SQLite in. */
     private void rollback() {
         try {
-            db.rollback(); // the driver's: ROLLBACK, then BEGIN
+            db.sql.rollback(); // the driver's: ROLLBACK, then BEGIN
         } catch (SQLException alreadyEnded) {
             // SQLite ended the transaction itself (SQLITE_FULL, SQLITE_NOMEM, INSERT OR ROLLBACK), so the driver's
             // ROLLBACK failed before its BEGIN: without this BEGIN every later call would commit statement by statement
             try {
-                db.getDatabase().exec("BEGIN", false);
+                db.exec("BEGIN");
             } catch (SQLException e) {
                 needsBegin = true;
             }
         }
     }
 
-    /**
-     * An episode may grow its database by GROWTH_PAGES at most, so that one runaway tool cannot exhaust the host. Set
-     * on the first call rather than at creation: the pragma makes SQLite parse the schema, which the first call's
-     * statements need anyway, and instances that are never called stay cheap.
-     */
-    private void capGrowth() throws SQLException {
-        if (growthCapped) return;
-        try (java.sql.Statement s = db.createStatement()) {
-            s.execute("PRAGMA max_page_count = " + maxPages);
+    /** Undoes a failed call on a warm connection, back to its savepoint. */
+    private void undoCall() {
+        try {
+            db.exec("ROLLBACK TO awm_call");
+            db.exec("RELEASE awm_call");
+        } catch (SQLException transactionEnded) {
+            // SQLite ended the whole transaction (a write stopped by the time budget, a full database, INSERT OR
+            // ROLLBACK), and the episode's earlier calls were undone with it
+            replay();
         }
-        growthCapped = true;
+    }
+
+    /**
+     * Runs the episode's writing calls again, in order, from the initial state, each in its savepoint. A call that
+     * answers differently the second time (or fails) leaves the state unknown: the instance is then {@link #lost}.
+     */
+    private void replay() {
+        try {
+            try {
+                db.exec("ROLLBACK");
+            } catch (SQLException noTransaction) {
+                // already ended by SQLite
+            }
+            db.exec("BEGIN");
+            for (Done done : writes) {
+                db.exec("SAVEPOINT awm_call");
+                db.deadlineNanos = System.nanoTime() + world.callBudgetNanos;
+                ToolResult again = run(done.tool, done.args);
+                db.deadlineNanos = Long.MAX_VALUE;
+                db.statements.release();
+                if (again.error() || !again.text().equals(done.text)) {
+                    lost = true;
+                    return;
+                }
+                db.exec("RELEASE awm_call");
+            }
+        } catch (SQLException | RuntimeException e) {
+            db.statements.evictInUse();
+            lost = true;
+        } finally {
+            db.deadlineNanos = Long.MAX_VALUE;
+        }
     }
 
     private ToolResult run(CompiledTool tool, Map<String, Object> args) throws SQLException {
@@ -168,7 +217,7 @@ public final class Instance implements AutoCloseable {
             Tool.Step step = steps.get(i);
             if (beforeStep != null) beforeStep.accept(step);
             SqlText sql = tool.sql.get(i);
-            PreparedStatement ps = statements.get(sql.jdbc());
+            PreparedStatement ps = db.statements.get(sql.jdbc());
             bind(ps, sql, bound);
             switch (step) {
                 case Tool.Guard g -> {
@@ -245,31 +294,74 @@ public final class Instance implements AutoCloseable {
 
     /** The current database image, for snapshots, forks and verification. */
     public byte[] image() {
-        return locked(() -> Sqlite.image(db));
+        return locked(() -> {
+            if (lost) throw new IllegalStateException(LOST);
+            return Sqlite.image(db.sql);
+        });
     }
 
     /** Back to the world's initial state. */
     public void reset() {
-        restore(world.template);
-    }
-
-    /** Replaces this instance's state by {@code image}, a copy of another state of the same world. */
-    public void restore(byte[] image) {
         locked(() -> {
-            SQLiteConnection fresh = connect(image);
-            statements.close();
-            db.close();
-            db = fresh;
-            statements = new StatementCache(db);
+            if (db.warm) {
+                db.statements.release();
+                try {
+                    db.exec("ROLLBACK");
+                } catch (SQLException noTransaction) {
+                    // ended by SQLite after a failed call
+                }
+                db.exec("BEGIN");
+            } else {
+                replace(world.warm != null ? world.warm.take() : InstanceDb.of(world.template));
+            }
+            writes.clear();
+            lost = false;
             return null;
         });
     }
 
+    /** Replaces this instance's state by {@code image}, a copy of another state of the same world. */
+    public void restore(byte[] image) {
+        if (java.util.Arrays.equals(image, world.template)) {
+            reset();
+            return;
+        }
+        locked(() -> {
+            replace(InstanceDb.of(image));
+            writes.clear();
+            lost = false;
+            return null;
+        });
+    }
+
+    private void replace(InstanceDb fresh) {
+        InstanceDb old = db;
+        db = fresh;
+        needsBegin = false;
+        release(old);
+    }
+
+    private void release(InstanceDb old) {
+        if (old.warm) world.warm.give(old);
+        else old.close();
+    }
+
+    /** Whether this instance runs on a connection lent by its world's pool. */
+    boolean warm() {
+        return locked(() -> db.warm);
+    }
+
     /** A new, independent instance starting from this one's current state. */
     public Instance fork() {
-        byte[] image = image();
         try {
-            return new Instance(world, image);
+            lock.lock();
+            try {
+                // a warm connection that nothing has written to holds the initial state: the fork gets one too
+                if (!closed && !lost && db.warm && writes.isEmpty()) return initial(world);
+            } finally {
+                lock.unlock();
+            }
+            return of(world, image());
         } catch (SQLException e) {
             throw new IllegalStateException("fork of " + id + " failed: " + e.getMessage(), e);
         }
@@ -286,12 +378,13 @@ public final class Instance implements AutoCloseable {
 
     String stateHash(long budgetNanos) {
         return locked(() -> {
+            if (lost) throw new IllegalStateException(LOST);
             TimeBudget budget = new TimeBudget("Hashing the state", budgetNanos);
-            deadlineNanos = budget.deadlineNanos;
+            db.deadlineNanos = budget.deadlineNanos;
             try {
-                return StateHash.of(db, budget);
+                return StateHash.of(db.sql, budget);
             } finally {
-                deadlineNanos = Long.MAX_VALUE;
+                db.deadlineNanos = Long.MAX_VALUE;
             }
         });
     }
@@ -302,10 +395,7 @@ public final class Instance implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
-            statements.close();
-            db.close();
-        } catch (SQLException e) {
-            throw new IllegalStateException("instance " + id + " could not be closed: " + e.getMessage(), e);
+            release(db);
         } finally {
             lock.unlock();
         }

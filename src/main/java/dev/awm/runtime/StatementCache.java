@@ -9,20 +9,20 @@ import java.util.Set;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The most recently used prepared statements of one instance's connection. Preparing costs about as much as
+ * The most recently used prepared statements of one connection. Preparing costs about as much as
  * running a typical tool statement, so repeated calls skip it; the bound keeps an idle instance small. A statement
  * that took part in a failed call may be left mid-run or in an error state by SQLite, so the caller evicts the
  * statements of a failed call ({@link #evictInUse()}) and keeps those of a call that succeeded ({@link #release()}).
  */
 final class StatementCache implements AutoCloseable {
 
-    private static final int MAX_STATEMENTS = 24;
+    private final int capacity;
 
     private final SQLiteConnection db;
     private final LinkedHashMap<String, PreparedStatement> byText = new LinkedHashMap<>(32, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
-            if (size() <= MAX_STATEMENTS) return false;
+            if (size() <= capacity) return false;
             closeQuietly(eldest.getValue());
             return true;
         }
@@ -30,8 +30,9 @@ final class StatementCache implements AutoCloseable {
 
     private final Set<String> inUse = new HashSet<>();
 
-    StatementCache(SQLiteConnection db) {
+    StatementCache(SQLiteConnection db, int capacity) {
         this.db = db;
+        this.capacity = capacity;
     }
 
     /** The prepared statement for {@code sql}, in use until {@link #release()} or {@link #evictInUse()}. */

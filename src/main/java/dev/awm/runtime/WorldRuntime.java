@@ -23,6 +23,8 @@ import org.sqlite.SQLiteErrorCode;
 public final class WorldRuntime {
 
     public static final long USER_ID = 1;
+    /** Closes the connection pool of a runtime no longer used (a check or a generation attempt loads many). */
+    private static final java.lang.ref.Cleaner CLOSER = java.lang.ref.Cleaner.create();
     private static final long DEFAULT_CALL_BUDGET_MS = 2_000;
     /** The time a world's schema and seed rows may take to build, and the size they may reach. */
     static final long BUILD_BUDGET_MS = 10_000;
@@ -33,6 +35,8 @@ public final class WorldRuntime {
     public final String now;
     final byte[] template;
     final Map<String, CompiledTool> tools;
+    /** Connections lent to instances at the initial state; null when the world's tools need private ones. */
+    final WarmPool warm;
     final long callBudgetNanos;
     private final List<String> buildProblems;
     private final List<String> toolProblems;
@@ -43,6 +47,8 @@ public final class WorldRuntime {
         this.now = now;
         this.template = template;
         this.tools = tools;
+        this.warm = buildProblems.isEmpty() && WarmPool.suits(tools.values()) ? new WarmPool(template) : null;
+        if (warm != null) CLOSER.register(this, warm::close); // the pool must not refer to this runtime
         this.callBudgetNanos = callBudgetMillis * 1_000_000;
         this.buildProblems = buildProblems;
         this.toolProblems = toolProblems;
@@ -183,7 +189,7 @@ public final class WorldRuntime {
     /** A new instance at the world's initial state. */
     public Instance newInstance() {
         try {
-            return new Instance(this, template);
+            return Instance.initial(this);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create an instance of " + world.scenario() + ": " + e.getMessage(), e);
         }
@@ -246,6 +252,16 @@ public final class WorldRuntime {
     /** True when instances can be made and every tool passed the static check. */
     public boolean servable() {
         return buildProblems.isEmpty() && world.tools().isPresent() && toolProblems.isEmpty() && !tools.isEmpty();
+    }
+
+    /** Closes idle lent connections unused for a while; a server's sweeper calls it. Returns how many. */
+    public int trimIdleConnections() {
+        return warm == null ? 0 : warm.trim(WarmPool.IDLE_NANOS);
+    }
+
+    /** Connections at the initial state waiting for an episode. */
+    public int idleConnections() {
+        return warm == null ? 0 : warm.idle();
     }
 
     public int templateBytes() {
