@@ -168,4 +168,17 @@ class AnswerTextTest {
             for (Object b : values) assertThat(set.contains(b)).as(a + " ~ " + b).isEqualTo(AnswerText.same(a, b));
         }
     }
+
+    @Test
+    void plainTextIsReadAsTheFullFoldingReadsIt() {
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "aZ9 .,'\"-_$%/\t\n\u00A0\u2019\u2013\u00BD\u0430\u200B";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = random.nextInt(8); i > 0; i--) text.append(alphabet.charAt(random.nextInt(random.nextBoolean() ? 8 : alphabet.length())));
+            assertThat(AnswerText.normalize(text.toString())).as("\"" + text + "\"").isEqualTo(AnswerText.fold(text.toString()));
+        }
+        assertThat(AnswerText.normalize("Blue  Mug ")).isEqualTo("blue mug");
+        assertThat(AnswerText.normalize("Caf\u00E9 \u201CNoir\u201D")).isEqualTo("caf\u00E9 \"noir\"");
+    }
 }
