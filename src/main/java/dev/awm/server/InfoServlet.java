@@ -2,6 +2,7 @@ package dev.awm.server;
 
 import dev.awm.episode.EpisodeStats;
 import dev.awm.episode.Episodes;
+import dev.awm.runtime.WorldRuntime;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -93,6 +94,13 @@ final class InfoServlet extends HttpServlet {
         gauge(out, "awm_process_resident_memory_bytes", "Resident memory of the server process.", ResidentMemory.self());
         gauge(out, "awm_jvm_heap_used_bytes", "Java heap in use.", rt.totalMemory() - rt.freeMemory());
         gauge(out, "awm_uptime_seconds", "Seconds since the server started.", (System.nanoTime() - startNanos) / 1e9);
+        gauge(out, "awm_connections_idle", "Connections holding a world's initial state, compiled and ready for the next episode.",
+                episodes.worlds().stream().mapToInt(WorldRuntime::idleConnections).sum());
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+            counter(out, "awm_jit_compile_seconds_total", "Time the JIT compilers have spent compiling; while it grows the server is still warming up.",
+                    jit.getTotalCompilationTime() / 1e3);
+        }
         byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
         resp.setStatus(200);
         resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
