@@ -56,6 +56,7 @@ public final class Bench {
 
     public void instances(int n) {
         Timing create = time(n, () -> world.newInstance().close());
+        Timing createCold = createWithNoneIdle(n);
         TaskSpec.Call read = typicalRead;
         Timing createAndCall = read == null ? null : time(n, () -> {
             try (Instance i = world.newInstance()) {
@@ -63,20 +64,41 @@ public final class Bench {
             }
         });
         try (Instance a = world.newInstance()) {
-            Timing reset = time(n, a::reset);
             TaskSpec.Call write = firstCall(false);
+            Timing reset = time(n, () -> {
+                if (write != null) a.call(write.tool(), write.arguments());
+                a.reset();
+            });
+            Timing forkInitial = time(n, () -> a.fork().close());
             if (write != null) a.call(write.tool(), write.arguments());
             Timing fork = time(n, () -> a.fork().close());
-            row("instance create (copy of the template)", create, "median < 300 us");
-            if (createAndCall != null) row("create + first call (SQLite parses the schema)", createAndCall, "-");
-            row("instance reset", reset, "median < 300 us");
-            row("instance fork (copy of a live instance)", fork, "median < 300 us");
+            row("instance create (a warm connection of the pool)", create, "median < 300 us");
+            row("instance create, no warm connection idle (copy of the template)", createCold, "median < 300 us");
+            if (createAndCall != null) row("create + first call", createAndCall, "-");
+            row("instance reset (after a write, which it includes)", reset, "median < 300 us");
+            row("instance fork of the initial state (a warm connection)", forkInitial, "-");
+            row("instance fork after a write (copy of the live state)", fork, "median < 300 us");
         }
         if (read != null) {
             try (Instance a = world.newInstance()) {
                 row("tool call in process: " + read.tool(), time(n, () -> a.call(read.tool(), read.arguments())), "-");
             }
         }
+    }
+
+    /** Creates that find no idle warm connection: each opens a new one (instances are closed only after all are timed). */
+    private Timing createWithNoneIdle(int n) {
+        int count = Math.min(n, 2_000);
+        long[] t = new long[count];
+        List<Instance> open = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long s = System.nanoTime();
+            open.add(world.newInstance());
+            t[i] = System.nanoTime() - s;
+        }
+        open.forEach(Instance::close);
+        Arrays.sort(t);
+        return new Timing(t[count / 2] / 1e3, t[(int) (count * 0.99)] / 1e3);
     }
 
     public void memory(int count) {
