@@ -1,5 +1,6 @@
 package dev.awm.runtime;
 
+import dev.awm.world.World;
 import java.nio.ByteBuffer;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,12 +33,13 @@ final class WarmPool implements AutoCloseable {
     static final int CHECKED_BYTES = 1 << 20;
 
     /**
-     * SQL whose result may differ when run again on the same state, or that reads what an earlier episode on the same
-     * connection did: a world whose tools use it gets private connections, since a lent connection's episode may have
-     * to be run again from its calls ({@link Instance}) and must start exactly as a fresh connection would.
+     * SQL whose result may differ when run again on the same state (random values), or that reads what an earlier
+     * episode on the same connection did (the last rowid, change counts): a world whose tools or schema use it gets
+     * private connections, since a lent connection's episode may have to be run again from its calls ({@link Instance})
+     * and must start exactly as a fresh connection would. The clock is allowed: a world that reads it is not
+     * reproducible on any connection, and a column filled from it takes the time of the run again.
      */
-    private static final Pattern UNREPEATABLE = Pattern.compile(
-            "(?i)\\b(random|randomblob|changes|total_changes|last_insert_rowid)\\s*\\(|[(,]\\s*'now'|(?<![.:\\w])(?<!\\bAS\\s)current_(date|time|timestamp)\\b");
+    private static final Pattern UNREPEATABLE = Pattern.compile("(?i)\\b(random|randomblob|changes|total_changes|last_insert_rowid)\\s*\\(");
 
     private record Idle(InstanceDb db, long sinceNanos) {}
 
@@ -54,10 +56,14 @@ final class WarmPool implements AutoCloseable {
         this.schemaCookie = ByteBuffer.wrap(template, 40, 4).getInt();
     }
 
-    /** Whether episodes of a world with these tools can run on lent connections. */
-    static boolean suits(Iterable<CompiledTool> tools) {
+    /** Whether episodes of {@code world} with these compiled tools can run on lent connections. */
+    static boolean suits(World world, Iterable<CompiledTool> tools) {
         for (CompiledTool t : tools) {
             for (SqlText sql : t.sql) if (UNREPEATABLE.matcher(sql.jdbc()).find()) return false;
+        }
+        for (World.Table t : world.tables()) {
+            if (UNREPEATABLE.matcher(t.ddl()).find()) return false;
+            for (String index : t.indexes()) if (UNREPEATABLE.matcher(index).find()) return false;
         }
         return true;
     }

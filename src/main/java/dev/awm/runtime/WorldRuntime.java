@@ -47,7 +47,7 @@ public final class WorldRuntime {
         this.now = now;
         this.template = template;
         this.tools = tools;
-        this.warm = buildProblems.isEmpty() && WarmPool.suits(tools.values()) ? new WarmPool(template) : null;
+        this.warm = buildProblems.isEmpty() && WarmPool.suits(world, tools.values()) ? new WarmPool(template) : null;
         if (warm != null) CLOSER.register(this, warm::close); // the pool must not refer to this runtime
         this.callBudgetNanos = callBudgetMillis * 1_000_000;
         this.buildProblems = buildProblems;

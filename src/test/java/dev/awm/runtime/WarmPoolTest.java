@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.awm.TestWorlds;
+import dev.awm.world.World;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -140,11 +141,16 @@ class WarmPoolTest {
             assertThat(i.warm()).isFalse();
             assertThat(call(i, "lucky", "{}").error()).isFalse();
         }
-        assertThat(WarmPool.suits(shop.tools())).isTrue();
+        assertThat(WarmPool.suits(shop.world, shop.tools())).isTrue();
         assertThat(InstanceTest.withTool("{\"name\": \"dated\", \"description\": \"d\", " + NO_ARGS
-                + ", \"steps\": [{\"read\": \"SELECT 'now' AS mode, :now AS at, date('2026-01-01') AS current_day\"}]}").warm).as("'now' as a value, not a time").isNotNull();
-        assertThat(InstanceTest.withTool("{\"name\": \"today\", \"description\": \"d\", " + NO_ARGS
-                + ", \"steps\": [{\"read\": \"SELECT date('now', '-1 day') AS d\"}]}").warm).isNull();
+                + ", \"steps\": [{\"read\": \"SELECT date('now', '-1 day') AS d, :now AS at\"}]}").warm).as("the clock is no reason").isNotNull();
+        World shop = TestWorlds.tinyShop();
+        List<World.Table> tables = new ArrayList<>(shop.tables());
+        tables.add(new World.Table("tokens", "CREATE TABLE tokens (id INTEGER PRIMARY KEY, token TEXT DEFAULT (hex(randomblob(8))))", List.of()));
+        WorldRuntime randomSchema = WorldRuntime.load(new World(shop.scenario(), shop.name(), shop.description(), shop.now(), shop.tasks(), tables, shop.seed(),
+                shop.tools(), shop.verifiers(), shop.pythonVerifiers(), shop.problems()));
+        assertThat(randomSchema.problems()).isEmpty();
+        assertThat(randomSchema.warm).as("a random default in the schema").isNull();
     }
 
     @Test
@@ -159,5 +165,35 @@ class WarmPoolTest {
         try (Instance i = shop.newInstance()) {
             assertThat(call(i, "get_cart", "{}").text()).isEqualTo("[]");
         }
+    }
+
+    @Test
+    void episodesOnManyThreadsNeverSeeEachOthersWrites() throws Exception {
+        byte[] template = shop.initialImage();
+        List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                pool.submit(() -> {
+                    for (int n = 0; n < 100; n++) {
+                        try (Instance i = shop.newInstance()) {
+                            if (!call(i, "get_cart", "{}").text().equals("[]")) wrong.add("episode started with another's cart");
+                            int product = (thread + n) % 2 == 0 ? 1 : 3, quantity = 1 + n % 2; // product 2 is out of stock
+                            call(i, "add_to_cart", "{\"product_id\": " + product + ", \"quantity\": " + quantity + "}");
+                            try (Instance fork = n % 5 == 0 ? i.fork() : null) {
+                                String cart = call(fork == null ? i : fork, "get_cart", "{}").text();
+                                if (cart.split("product_id").length != 2 || !cart.contains("\"product_id\":" + product)) wrong.add("cart " + cart);
+                            }
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        assertThat(wrong).isEmpty();
+        try (Instance after = shop.newInstance()) {
+            assertThat(after.image()).isEqualTo(template);
+        }
+        assertThat(shop.warm.idle()).isBetween(1, WarmPool.MAX_IDLE);
     }
 }
