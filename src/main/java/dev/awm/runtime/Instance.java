@@ -63,7 +63,19 @@ public final class Instance implements AutoCloseable {
 
     /** An instance at the world's initial state, on a warm connection when the world allows one. */
     static Instance initial(WorldRuntime world) throws SQLException {
-        return new Instance(world, world.warm != null ? world.warm.take() : InstanceDb.of(world.template));
+        return new Instance(world, initialDb(world));
+    }
+
+    /** A warm connection when the world lends them, else (or should lending fail) a private copy of the template. */
+    private static InstanceDb initialDb(WorldRuntime world) throws SQLException {
+        if (world.warm != null) {
+            try {
+                return world.warm.take();
+            } catch (SQLException e) {
+                // the pool is a speed-up: an episode still starts without it
+            }
+        }
+        return InstanceDb.of(world.template);
     }
 
     /** An instance holding a copy of {@code image}. */
@@ -295,7 +307,7 @@ public final class Instance implements AutoCloseable {
     /** The current database image, for snapshots, forks and verification. */
     public byte[] image() {
         return locked(() -> {
-            if (lost) throw new IllegalStateException(LOST);
+            if (lost) throw new LostState();
             return Sqlite.image(db.sql);
         });
     }
@@ -312,7 +324,7 @@ public final class Instance implements AutoCloseable {
                 }
                 db.exec("BEGIN");
             } else {
-                replace(world.warm != null ? world.warm.take() : InstanceDb.of(world.template));
+                replace(initialDb(world));
             }
             writes.clear();
             lost = false;
@@ -378,7 +390,7 @@ public final class Instance implements AutoCloseable {
 
     String stateHash(long budgetNanos) {
         return locked(() -> {
-            if (lost) throw new IllegalStateException(LOST);
+            if (lost) throw new LostState();
             TimeBudget budget = new TimeBudget("Hashing the state", budgetNanos);
             db.deadlineNanos = budget.deadlineNanos;
             try {
@@ -398,6 +410,13 @@ public final class Instance implements AutoCloseable {
             release(db);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Thrown when an episode's state was lost (see {@link #replay()}): it must be reset, not retried. */
+    public static final class LostState extends IllegalStateException {
+        LostState() {
+            super(LOST);
         }
     }
 

@@ -127,6 +127,7 @@ final class JsonHttp {
                     }
                 }
             }
+            case dev.awm.runtime.Instance.LostState lost -> error(resp, 409, "state_lost", lost.getMessage(), false, requestId);
             case BadRequest b -> error(resp, b.status, switch (b.status) {
                 case 404 -> "not_found";
                 case 405 -> "method_not_allowed";

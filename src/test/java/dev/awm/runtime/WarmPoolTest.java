@@ -93,7 +93,7 @@ class WarmPoolTest {
             assertThat(next.error()).isTrue();
             assertThat(next.kind()).as("not the agent's fault").isEqualTo(ToolResult.ErrorKind.ENVIRONMENT);
             assertThat(next.text()).contains("state was lost");
-            assertThatThrownBy(i::image).hasMessageContaining("state was lost");
+            assertThatThrownBy(i::image).isInstanceOf(Instance.LostState.class).hasMessageContaining("state was lost");
             i.reset();
             assertThat(call(i, "get_cart", "{}").text()).isEqualTo("[]");
             assertThat(i.image()).isEqualTo(rt.initialImage());
