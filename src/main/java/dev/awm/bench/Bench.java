@@ -35,7 +35,13 @@ public final class Bench {
     }
 
     /** Median and 99th percentile, in microseconds, of {@code op} run {@code n} times after a warm-up. */
-    public record Timing(double medianMicros, double p99Micros) {}
+    public record Timing(double medianMicros, double p99Micros) {
+        /** The median and 99th percentile of {@code nanos} (sorted in place). */
+        static Timing of(long[] nanos) {
+            Arrays.sort(nanos);
+            return new Timing(nanos[nanos.length / 2] / 1e3, nanos[(int) (nanos.length * 0.99)] / 1e3);
+        }
+    }
 
     public Timing time(int n, Runnable op) {
         for (int i = 0; i < Math.min(n, 2_000); i++) op.run();
@@ -45,8 +51,7 @@ public final class Bench {
             op.run();
             t[i] = System.nanoTime() - s;
         }
-        Arrays.sort(t);
-        return new Timing(t[n / 2] / 1e3, t[(int) (n * 0.99)] / 1e3);
+        return Timing.of(t);
     }
 
     public void describe() {
@@ -97,8 +102,7 @@ public final class Bench {
             t[i] = System.nanoTime() - s;
         }
         open.forEach(Instance::close);
-        Arrays.sort(t);
-        return new Timing(t[count / 2] / 1e3, t[(int) (count * 0.99)] / 1e3);
+        return Timing.of(t);
     }
 
     public void memory(int count) {

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -316,7 +317,6 @@ public final class Instance implements AutoCloseable {
     public void reset() {
         locked(() -> {
             if (db.warm) {
-                db.statements.release();
                 try {
                     db.exec("ROLLBACK");
                 } catch (SQLException noTransaction) {
@@ -334,7 +334,7 @@ public final class Instance implements AutoCloseable {
 
     /** Replaces this instance's state by {@code image}, a copy of another state of the same world. */
     public void restore(byte[] image) {
-        if (java.util.Arrays.equals(image, world.template)) {
+        if (Arrays.equals(image, world.template)) {
             reset();
             return;
         }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -85,9 +86,8 @@ final class WarmPool implements AutoCloseable {
     void give(InstanceDb db) {
         boolean clean;
         try {
-            db.statements.release();
             db.sql.rollback(); // the driver's: ROLLBACK, then BEGIN
-            clean = template.length > CHECKED_BYTES || java.util.Arrays.equals(Sqlite.image(db.sql), template);
+            clean = template.length > CHECKED_BYTES || Arrays.equals(Sqlite.image(db.sql), template);
         } catch (SQLException e) {
             clean = false;
         }

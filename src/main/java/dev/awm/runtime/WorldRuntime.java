@@ -2,6 +2,7 @@ package dev.awm.runtime;
 
 import dev.awm.world.Tool;
 import dev.awm.world.World;
+import java.lang.ref.Cleaner;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,7 +25,7 @@ public final class WorldRuntime {
 
     public static final long USER_ID = 1;
     /** Closes the connection pool of a runtime no longer used (a check or a generation attempt loads many). */
-    private static final java.lang.ref.Cleaner CLOSER = java.lang.ref.Cleaner.create();
+    private static final Cleaner CLOSER = Cleaner.create();
     private static final long DEFAULT_CALL_BUDGET_MS = 2_000;
     /** The time a world's schema and seed rows may take to build, and the size they may reach. */
     static final long BUILD_BUDGET_MS = 10_000;

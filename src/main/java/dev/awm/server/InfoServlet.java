@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -96,7 +98,7 @@ final class InfoServlet extends HttpServlet {
         gauge(out, "awm_uptime_seconds", "Seconds since the server started.", (System.nanoTime() - startNanos) / 1e9);
         gauge(out, "awm_connections_idle", "Connections holding a world's initial state, compiled and ready for the next episode.",
                 episodes.worlds().stream().mapToInt(WorldRuntime::idleConnections).sum());
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
             counter(out, "awm_jit_compile_seconds_total", "Time the JIT compilers have spent compiling; while it grows the server is still warming up.",
                     jit.getTotalCompilationTime() / 1e3);

@@ -1,6 +1,7 @@
 package dev.awm.server;
 
 import dev.awm.episode.EpisodeException;
+import dev.awm.runtime.Instance;
 import dev.awm.runtime.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -127,7 +128,7 @@ final class JsonHttp {
                     }
                 }
             }
-            case dev.awm.runtime.Instance.LostState lost -> error(resp, 409, "state_lost", lost.getMessage(), false, requestId);
+            case Instance.LostState lost -> error(resp, 409, "state_lost", lost.getMessage(), false, requestId);
             case BadRequest b -> error(resp, b.status, switch (b.status) {
                 case 404 -> "not_found";
                 case 405 -> "method_not_allowed";

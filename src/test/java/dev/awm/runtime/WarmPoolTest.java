@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.awm.TestWorlds;
 import dev.awm.world.World;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -170,8 +172,8 @@ class WarmPoolTest {
     @Test
     void episodesOnManyThreadsNeverSeeEachOthersWrites() throws Exception {
         byte[] template = shop.initialImage();
-        List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        try (var pool = Executors.newFixedThreadPool(8)) {
             for (int t = 0; t < 8; t++) {
                 int thread = t;
                 pool.submit(() -> {
